@@ -1,0 +1,72 @@
+"""The template's checks: render variants and run each one's own lint, types and tests.
+
+`nox` runs every default session; `nox -l` lists them; `nox -s variant-default` runs one.
+"""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+nox.options.default_venv_backend = "uv"
+nox.options.error_on_external_run = True
+nox.options.reuse_existing_virtualenvs = True
+
+PYTHON = "3.12"
+COPIER = "copier>=9.19"
+
+# Variant id -> answers. Every other answer takes its default.
+VARIANTS: dict[str, dict[str, str]] = {
+    "default": {},
+}
+
+
+def render(session: nox.Session, answers: dict[str, str], dest: Path) -> None:
+    """Render the working tree (uncommitted changes included) into dest."""
+    data = [arg for key, value in answers.items() for arg in ("--data", f"{key}={value}")]
+    # vcs_ref HEAD: copier then renders the dirty working tree, not the newest tag.
+    session.run("copier", "copy", "--trust", "--defaults", "--quiet", "--vcs-ref", "HEAD", *data, str(ROOT), str(dest))
+
+
+def check_rendered(session: nox.Session, project: Path) -> None:
+    """The rendered project's own checks, as its README tells a developer to run them."""
+    session.chdir(project)
+    uv = ("uv", "run", "--locked")
+    session.run("uv", "sync", "--locked", external=True)
+    session.run(*uv, "ruff", "check", ".", external=True)
+    session.run(*uv, "ruff", "format", "--check", ".", external=True)
+    session.run(*uv, "mypy", external=True)
+    session.run(*uv, "pytest", "-q", external=True)
+
+
+def _variant_session(variant: str, answers: dict[str, str]) -> None:
+    @nox.session(name=f"variant-{variant}", python=PYTHON, tags=["variants"])
+    def _(session: nox.Session) -> None:
+        session.install(COPIER)
+        workdir = Path(tempfile.mkdtemp(prefix=f"variant-{variant}-"))
+        try:
+            render(session, answers, workdir / "project")
+            check_rendered(session, workdir / "project")
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+for _variant, _answers in VARIANTS.items():
+    _variant_session(_variant, _answers)
+
+
+@nox.session(python=PYTHON)
+def template_tests(session: nox.Session) -> None:
+    """The template's own tests: rendering, validators, file sets, answers file."""
+    session.install(COPIER, "pytest>=8.3", "pyyaml>=6")
+    session.run("pytest", "-q", "tests", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff on the template's own Python (noxfile, tests)."""
+    session.install("ruff>=0.8")
+    session.run("ruff", "check", "noxfile.py", "tests")
+    session.run("ruff", "format", "--check", "noxfile.py", "tests")

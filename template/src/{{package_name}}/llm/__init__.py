@@ -1,0 +1,1 @@
+"""The upstream LLM: one interface, the real client, and the offline fake."""

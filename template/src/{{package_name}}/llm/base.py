@@ -1,0 +1,32 @@
+"""What the routes need from an LLM, whichever one is behind it."""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from openai.types.chat import ChatCompletionMessageParam
+
+Messages = list[ChatCompletionMessageParam]
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    text: str
+    model: str
+    prompt_tokens: int
+    completion_tokens: int
+
+
+@dataclass(frozen=True, slots=True)
+class Pricing:
+    input_per_mtok: float
+    output_per_mtok: float
+
+    def cost_usd(self, completion: Completion) -> float:
+        cost = completion.prompt_tokens * self.input_per_mtok + completion.completion_tokens * self.output_per_mtok
+        return round(cost / 1_000_000, 8)
+
+
+class LLMClient(Protocol):
+    async def complete(self, messages: Messages, *, temperature: float, max_tokens: int) -> Completion: ...
+
+    async def aclose(self) -> None: ...

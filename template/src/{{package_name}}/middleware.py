@@ -1,0 +1,124 @@
+"""Pure ASGI middleware: request id, body size limit, access log, last-resort 500.
+
+Pure ASGI (not BaseHTTPMiddleware) so streaming responses pass straight through
+and each request costs one extra function call, not an extra task.
+"""
+
+import logging
+import re
+import time
+from typing import Any
+from uuid import uuid4
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .errors import error_body
+
+access_logger = logging.getLogger("access")
+logger = logging.getLogger(__name__)
+
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, debug: bool) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.debug = debug
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        started_at = time.perf_counter()
+        request_id, content_length = _read_headers(scope)
+        state: dict[str, Any] = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        id_header = (b"x-request-id", request_id.encode())
+        status = 500
+        response_started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), id_header, *state.get("response_headers", ())]
+            await send(message)
+
+        try:
+            if content_length is not None and content_length > self.max_body_bytes:
+                await _send_error(send_with_id, 413, "REQUEST_TOO_LARGE", self._too_large_message)
+            else:
+                await self.app(scope, self._limit_body(receive), send_with_id)
+        except Exception as exc:
+            logger.exception("unhandled error", extra={"request_id": request_id})
+            if response_started:
+                raise  # nothing left to say to the client; the server closes the connection
+            details = repr(exc) if self.debug else None
+            await _send_error(send_with_id, 500, "INTERNAL_ERROR", "Internal server error", details)
+        finally:
+            access_logger.info(
+                "request",
+                extra={
+                    "request_id": request_id,
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "latency_ms": round((time.perf_counter() - started_at) * 1000, 2),
+                    **state.get("access_log", {}),
+                },
+            )
+
+    @property
+    def _too_large_message(self) -> str:
+        return f"Request body exceeds {self.max_body_bytes} bytes"
+
+    def _limit_body(self, receive: Receive) -> Receive:
+        """Count the bytes of a body sent without (or with a false) Content-Length."""
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    # FastAPI re-raises HTTPException from body parsing; errors.py renders it.
+                    raise HTTPException(413, self._too_large_message)
+            return message
+
+        return limited_receive
+
+
+def access_log_fields(scope: Scope) -> dict[str, Any]:
+    """Fields a handler adds to this request's access log line (caller, tokens, cost)."""
+    fields: dict[str, Any] = scope["state"].setdefault("access_log", {})
+    return fields
+
+
+def add_response_headers(scope: Scope, headers: list[tuple[bytes, bytes]]) -> None:
+    """Headers for whatever response this request ends with, error responses included."""
+    scope["state"].setdefault("response_headers", []).extend(headers)
+
+
+def _read_headers(scope: Scope) -> tuple[str, int | None]:
+    request_id: str | None = None
+    content_length: int | None = None
+    for name, value in scope["headers"]:
+        if name == b"x-request-id":
+            candidate = value.decode("latin-1")
+            if _VALID_REQUEST_ID.match(candidate):
+                request_id = candidate
+        elif name == b"content-length" and value.isdigit():
+            content_length = int(value)
+    return request_id or uuid4().hex, content_length
+
+
+async def _send_error(send: Send, status: int, code: str, message: str, details: Any = None) -> None:
+    body = error_body(code, message, details)
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,31 @@
+"""POST /chat: one message in, one completion out, with its tokens and cost."""
+
+from fastapi import APIRouter, Request
+
+from ..deps import LLM, AppSettings, RateLimitedCaller
+from ..errors import ErrorResponse
+from ..llm.base import Pricing
+from ..middleware import access_log_fields
+from ..schemas import ChatRequest, ChatResponse
+
+router = APIRouter(tags=["chat"])
+
+ERRORS = {status: {"model": ErrorResponse} for status in (400, 401, 403, 413, 422, 429, 502, 503, 504)}
+
+
+@router.post("/chat", responses=ERRORS)  # type: ignore[arg-type]
+async def chat(
+    body: ChatRequest, caller: RateLimitedCaller, llm: LLM, settings: AppSettings, request: Request
+) -> ChatResponse:
+    completion = await llm.complete(body.to_messages(), temperature=body.temperature, max_tokens=body.max_tokens)
+    cost = Pricing(settings.input_price_per_mtok, settings.output_price_per_mtok).cost_usd(completion)
+    access_log_fields(request.scope).update(
+        prompt_tokens=completion.prompt_tokens, completion_tokens=completion.completion_tokens, cost_usd=cost
+    )
+    return ChatResponse(
+        response=completion.text,
+        model=completion.model,
+        prompt_tokens=completion.prompt_tokens,
+        completion_tokens=completion.completion_tokens,
+        cost_usd=cost,
+    )
