@@ -67,16 +67,14 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     code = _CODES_BY_STATUS.get(exc.status_code, HTTPStatus(exc.status_code).name)
     message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
-    return error_response(ApiError(exc.status_code, code, message, headers=exc.headers))
+    headers = dict(exc.headers) if exc.headers else None
+    return error_response(ApiError(exc.status_code, code, message, headers=headers))
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     # The offending input is left out: it may be a prompt or a secret.
-    details = [
-        {"loc": list(error["loc"]), "msg": error["msg"], "type": error["type"]}
-        for error in exc.errors()
-    ]
+    details = [{"loc": list(error["loc"]), "msg": error["msg"], "type": error["type"]} for error in exc.errors()]
     return error_response(
         ApiError(422, "VALIDATION_ERROR", "Request validation failed", details=jsonable_encoder(details))
     )

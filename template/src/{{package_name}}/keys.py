@@ -24,15 +24,16 @@ def hash_key(key: str) -> str:
 class KeyStore:
     def __init__(self, entries: Mapping[str, KeyEntry], *, tiers: Mapping[str, object], default_tier: str) -> None:
         self._callers = {
-            digest: Caller(
-                id=entry.user,
-                tier=entry.tier if entry.tier in tiers else default_tier,
-            )
+            digest: Caller(id=entry.user, tier=_known_tier(entry.tier, tiers, default_tier))
             for digest, entry in entries.items()
         }
 
     def caller_for(self, key: str) -> Caller | None:
         return self._callers.get(hash_key(key))
+
+
+def _known_tier(tier: str | None, tiers: Mapping[str, object], default_tier: str) -> str:
+    return tier if tier is not None and tier in tiers else default_tier
 
 
 def main(argv: list[str] | None = None) -> None:
