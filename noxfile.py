@@ -1,13 +1,17 @@
 """The template's checks: render variants and run each one's own lint, types and tests.
 
-`nox` runs every default session; `nox -l` lists them; `nox -s variant-default` runs one.
+`nox` runs every default session; `nox -l` lists them; `nox -s variant-jwt-redis` runs one.
+The variants are every auth_scheme x limiter_backend pair, read from copier.yml's choices,
+so a new choice there is a new session here (and in CI's matrix, which calls them one by one).
 """
 
+import itertools
 import shutil
 import tempfile
 from pathlib import Path
 
 import nox
+import yaml
 
 ROOT = Path(__file__).parent
 nox.options.default_venv_backend = "uv"
@@ -17,9 +21,20 @@ nox.options.reuse_existing_virtualenvs = True
 PYTHON = "3.12"
 COPIER = "copier>=9.19"
 
+MATRIX = ("auth_scheme", "limiter_backend")
+
+
+def choices(question: str) -> list[str]:
+    """The answers copier.yml offers for a question (its choices map labels to values)."""
+    spec = yaml.safe_load((ROOT / "copier.yml").read_text())[question]
+    offered = spec["choices"]
+    return [str(value) for value in (offered.values() if isinstance(offered, dict) else offered)]
+
+
 # Variant id -> answers. Every other answer takes its default.
 VARIANTS: dict[str, dict[str, str]] = {
-    "default": {},
+    "-".join(combination): dict(zip(MATRIX, combination, strict=True))
+    for combination in itertools.product(*(choices(question) for question in MATRIX))
 }
 
 
@@ -41,8 +56,8 @@ def check_rendered(session: nox.Session, project: Path) -> None:
     session.run(*uv, "pytest", "-q", external=True)
 
 
-def _variant_session(variant: str, answers: dict[str, str]) -> None:
-    @nox.session(name=f"variant-{variant}", python=PYTHON, tags=["variants"])
+def _variant_session(variant: str, answers: dict[str, str], *, default: bool = True) -> None:
+    @nox.session(name=f"variant-{variant}", python=PYTHON, tags=["variants"] if default else [], default=default)
     def _(session: nox.Session) -> None:
         session.install(COPIER)
         workdir = Path(tempfile.mkdtemp(prefix=f"variant-{variant}-"))
@@ -55,6 +70,8 @@ def _variant_session(variant: str, answers: dict[str, str]) -> None:
 
 for _variant, _answers in VARIANTS.items():
     _variant_session(_variant, _answers)
+# All defaults: the same project as one matrix entry, under a short name; not run twice by `nox`.
+_variant_session("default", {}, default=False)
 
 
 @nox.session(python=PYTHON)

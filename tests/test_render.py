@@ -1,6 +1,8 @@
 """The default render: its file set, no leftover Jinja, the answers file, computed defaults."""
 
 import ast
+import re
+import tomllib
 from pathlib import Path
 
 import yaml
@@ -112,3 +114,44 @@ def test_python_version_answer_reaches_the_project(render: Render) -> None:
     pyproject = (project / "pyproject.toml").read_text()
     assert 'requires-python = ">=3.13"' in pyproject
     assert 'target-version = "py313"' in pyproject
+
+
+def dependencies_of(project: Path) -> list[str]:
+    return tomllib.loads((project / "pyproject.toml").read_text())["project"]["dependencies"]
+
+
+def test_redis_limiter_renders_its_module_tests_settings_and_client(render: Render) -> None:
+    project = render(limiter_backend="redis")
+
+    files = files_of(project)
+    assert files == DEFAULT_FILES | {"src/my_llm_service/redis_limiter.py", "tests/test_redis_limiter.py"}
+    assert any(dependency.startswith("redis") for dependency in dependencies_of(project))
+    assert any(dependency.startswith("limits") for dependency in dependencies_of(project))
+    config = (project / "src/my_llm_service/config.py").read_text()
+    assert 'redis_url: RedisDsn = RedisDsn("redis://localhost:6379/0")' in config
+    assert "rate_limit_fail_open: bool = False" in config
+    readme = (project / "README.md").read_text()
+    assert "`REDIS_URL`" in readme
+    assert "`RATE_LIMIT_FAIL_OPEN`" in readme
+
+
+def test_memory_limiter_leaves_no_trace_of_redis(render: Render) -> None:
+    project = render(limiter_backend="memory")
+
+    assert not any(dependency.startswith("redis") for dependency in dependencies_of(project))
+    for name in files_of(project) - {".copier-answers.yml"}:
+        text = (project / name).read_text().lower()
+        assert "redis" not in text, f"redis mentioned in {name}"
+
+
+def test_no_limiter_renders_no_limiter_code_dependency_or_setting(render: Render) -> None:
+    project = render(limiter_backend="none")
+
+    assert files_of(project) == DEFAULT_FILES - {"src/my_llm_service/limiter.py", "tests/test_rate_limits.py"}
+    assert not any(dependency.startswith(("limits", "redis")) for dependency in dependencies_of(project))
+    for name in files_of(project) - {".copier-answers.yml"}:
+        text = (project / name).read_text()
+        for trace in ("from limits", "limits>=", "rate_limit", "RATE_LIMIT_", "RATE_LIMITED"):
+            assert trace not in text.replace("UPSTREAM_RATE_LIMITED", ""), f"{trace!r} left in {name}"
+        for trace in (r"x-ratelimit", r"\blimiter", r"redis"):
+            assert not re.search(trace, text, re.IGNORECASE), f"{trace!r} left in {name}"

@@ -21,6 +21,7 @@ from .conftest import Render
         ({"output_price_per_mtok": -0.5}, "output_price_per_mtok must not be negative"),
         ({"python_version": "3.9"}, "3.9"),
         ({"auth_scheme": "basic"}, "basic"),
+        ({"limiter_backend": "memcached"}, "memcached"),
     ],
 )
 def test_bad_answer_is_rejected_and_nothing_written(

@@ -1,4 +1,4 @@
-"""Who is calling: the identity the limiter counts against, and its tier."""
+"""Who is calling: the identity authentication established, and its tier."""
 
 from dataclasses import dataclass
 
