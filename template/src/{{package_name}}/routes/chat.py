@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Request
 
-from ..deps import LLM, AppSettings, AuthenticatedCaller
+from ..deps import LLM, AdmittedCaller, AppSettings
 from ..errors import ErrorResponse
 from ..llm.base import Pricing
 from ..middleware import access_log_fields
@@ -15,7 +15,7 @@ ERRORS = {status: {"model": ErrorResponse} for status in (400, 401, 403, 413, 42
 
 @router.post("/chat", responses=ERRORS)  # type: ignore[arg-type]
 async def chat(
-    body: ChatRequest, caller: AuthenticatedCaller, llm: LLM, settings: AppSettings, request: Request
+    body: ChatRequest, caller: AdmittedCaller, llm: LLM, settings: AppSettings, request: Request
 ) -> ChatResponse:
     completion = await llm.complete(body.to_messages(), temperature=body.temperature, max_tokens=body.max_tokens)
     cost = Pricing(settings.input_price_per_mtok, settings.output_price_per_mtok).cost_usd(completion)
