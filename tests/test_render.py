@@ -9,44 +9,51 @@ import yaml
 
 from .conftest import Render
 
-DEFAULT_FILES = {
-    ".copier-answers.yml",
-    ".env.example",
-    ".gitignore",
-    ".python-version",
-    "README.md",
-    "pyproject.toml",
-    "src/my_llm_service/__init__.py",
-    "src/my_llm_service/application.py",
-    "src/my_llm_service/auth.py",
-    "src/my_llm_service/caller.py",
-    "src/my_llm_service/config.py",
-    "src/my_llm_service/deps.py",
-    "src/my_llm_service/errors.py",
-    "src/my_llm_service/keys.py",
-    "src/my_llm_service/limiter.py",
-    "src/my_llm_service/llm/__init__.py",
-    "src/my_llm_service/llm/base.py",
-    "src/my_llm_service/llm/fake.py",
-    "src/my_llm_service/llm/openai_chat.py",
-    "src/my_llm_service/llm/provider.py",
-    "src/my_llm_service/llm/upstream_errors.py",
-    "src/my_llm_service/logs.py",
-    "src/my_llm_service/main.py",
-    "src/my_llm_service/middleware.py",
-    "src/my_llm_service/routes/__init__.py",
-    "src/my_llm_service/routes/chat.py",
-    "src/my_llm_service/routes/health.py",
-    "src/my_llm_service/schemas.py",
-    "tests/__init__.py",
-    "tests/conftest.py",
-    "tests/test_auth.py",
-    "tests/test_chat.py",
-    "tests/test_http.py",
-    "tests/test_rate_limits.py",
-    "tests/test_service.py",
-    "tests/test_upstream_errors.py",
-}
+DEPLOY_FILES = {".dockerignore", "Dockerfile", "compose.yaml"}
+CI_FILES = {".github/workflows/ci.yml"}
+
+DEFAULT_FILES = (
+    DEPLOY_FILES
+    | CI_FILES
+    | {
+        ".copier-answers.yml",
+        ".env.example",
+        ".gitignore",
+        ".python-version",
+        "README.md",
+        "pyproject.toml",
+        "src/my_llm_service/__init__.py",
+        "src/my_llm_service/application.py",
+        "src/my_llm_service/auth.py",
+        "src/my_llm_service/caller.py",
+        "src/my_llm_service/config.py",
+        "src/my_llm_service/deps.py",
+        "src/my_llm_service/errors.py",
+        "src/my_llm_service/keys.py",
+        "src/my_llm_service/limiter.py",
+        "src/my_llm_service/llm/__init__.py",
+        "src/my_llm_service/llm/base.py",
+        "src/my_llm_service/llm/fake.py",
+        "src/my_llm_service/llm/openai_chat.py",
+        "src/my_llm_service/llm/provider.py",
+        "src/my_llm_service/llm/upstream_errors.py",
+        "src/my_llm_service/logs.py",
+        "src/my_llm_service/main.py",
+        "src/my_llm_service/middleware.py",
+        "src/my_llm_service/routes/__init__.py",
+        "src/my_llm_service/routes/chat.py",
+        "src/my_llm_service/routes/health.py",
+        "src/my_llm_service/schemas.py",
+        "tests/__init__.py",
+        "tests/conftest.py",
+        "tests/test_auth.py",
+        "tests/test_chat.py",
+        "tests/test_http.py",
+        "tests/test_rate_limits.py",
+        "tests/test_service.py",
+        "tests/test_upstream_errors.py",
+    }
+)
 
 
 def files_of(project: Path) -> set[str]:
@@ -155,3 +162,62 @@ def test_no_limiter_renders_no_limiter_code_dependency_or_setting(render: Render
             assert trace not in text.replace("UPSTREAM_RATE_LIMITED", ""), f"{trace!r} left in {name}"
         for trace in (r"x-ratelimit", r"\blimiter", r"redis"):
             assert not re.search(trace, text, re.IGNORECASE), f"{trace!r} left in {name}"
+
+
+def test_without_docker_and_github_actions_no_trace_is_left(render: Render) -> None:
+    project = render(docker=False, github_actions=False)
+    assert files_of(project) == DEFAULT_FILES - DEPLOY_FILES - CI_FILES
+    assert not (project / ".github").exists()
+    readme = (project / "README.md").read_text()
+    for gone in ("Docker", "docker", "compose", "Continuous integration", ".github"):
+        assert gone not in readme
+
+
+def test_docker_and_github_actions_are_independent(render: Render) -> None:
+    assert files_of(render("a", docker=False)) == DEFAULT_FILES - DEPLOY_FILES
+    assert files_of(render("b", github_actions=False)) == DEFAULT_FILES - CI_FILES
+
+
+def test_dockerfile_follows_the_answers(render: Render) -> None:
+    dockerfile = (render(project_name="Acme Chat", python_version="3.13") / "Dockerfile").read_text()
+    stages = [line for line in dockerfile.splitlines() if line.startswith("FROM ")]
+
+    assert stages == ["FROM python:3.13-slim AS build", "FROM python:3.13-slim"]
+    assert "uv sync --locked --no-dev --no-editable" in dockerfile
+    assert "\nUSER 10001:10001\n" in dockerfile
+    assert "http://127.0.0.1:8000/health" in dockerfile.split("HEALTHCHECK", 1)[1]
+    assert dockerfile.rstrip().endswith('CMD ["uvicorn", "acme_chat.main:app", "--host", "0.0.0.0", "--port", "8000"]')
+
+
+def test_memory_limiter_compose_runs_one_replica_without_redis(render: Render) -> None:
+    project = render()
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+
+    assert set(compose["services"]) == {"app"}
+    assert compose["services"]["app"]["ports"] == ["${APP_PORT:-8000}:8000"]
+    assert "redis" not in (project / "compose.yaml").read_text().lower()
+    assert "redis" not in (project / ".github/workflows/ci.yml").read_text().lower()
+
+
+def test_project_workflow_runs_the_project_checks(render: Render) -> None:
+    workflow = yaml.safe_load((render(python_version="3.11") / ".github/workflows/ci.yml").read_text())
+    steps = workflow["jobs"]["check"]["steps"]
+    commands = [step["run"] for step in steps if "run" in step]
+
+    setup_uv = next(step for step in steps if step.get("uses", "").startswith("astral-sh/setup-uv"))
+    assert setup_uv["with"]["python-version"] == "3.11"
+    assert commands == [
+        "uv sync --locked",
+        "uv run ruff check . && uv run ruff format --check .",
+        "uv run mypy",
+        "uv run pytest",
+    ]
+
+
+def test_readme_documents_docker_ci_and_updates(render: Render) -> None:
+    readme = (render() / "README.md").read_text()
+    for section in ("### Docker", "### Compose", "## Continuous integration", "## Updating"):
+        assert f"\n{section}\n" in readme
+    assert "docker build -t my-llm-service ." in readme
+    assert "copier check-update" in readme
+    assert "--vcs-ref v" in readme

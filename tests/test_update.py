@@ -1,0 +1,313 @@
+"""`copier update` from an older version of this template to the working tree (`nox -s update`).
+
+Each test renders a project from the older version, commits it, changes it as its owner would,
+runs `copier update --vcs-ref HEAD` as the generated README tells them to, and asserts that:
+- no conflict marker and no .rej file is left;
+- the owner's edits are kept;
+- the template's changes arrived: the result equals a fresh render of the working tree with the
+  same answers and the same edits (so every new file, changed line and removed file is checked);
+- the updated project's own ruff, mypy and pytest pass.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+# The commit tagged v0.1.0, the first release. Used only when the clone has no older release tag
+# (a checkout without tags); it must then at least have the history.
+FIRST_RELEASE_COMMIT = "e3cb0b371a3ca60230b93d81fe9d01d12a513a9b"
+PACKAGE = "my_llm_service"
+
+pytestmark = pytest.mark.update
+
+Edit = Callable[[Path], None]
+
+
+@pytest.fixture(autouse=True)
+def git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commits need an identity; CI machines may have none configured."""
+    for role in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{role}_NAME", "Service Owner")
+        monkeypatch.setenv(f"GIT_{role}_EMAIL", "owner@example.com")
+
+
+def run(cwd: Path, *command: str) -> str:
+    # Without nox's environment variables, which would make uv sync the project into nox's venv.
+    env = {key: value for key, value in os.environ.items() if key not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT"}}
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, f"{' '.join(command)} failed in {cwd}:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def git(cwd: Path, *args: str) -> str:
+    return run(cwd, "git", *args)
+
+
+def copier(cwd: Path, *args: str) -> str:
+    return run(cwd, sys.executable, "-m", "copier", *args)
+
+
+def older_version() -> str:
+    """The newest release tag that is not the checked-out commit, else the first release's commit."""
+    head = git(ROOT, "rev-parse", "HEAD").strip()
+    for tag in git(ROOT, "tag", "--list", "v[0-9]*.[0-9]*.[0-9]*", "--sort=-v:refname").split():
+        if git(ROOT, "rev-list", "-n", "1", tag).strip() != head:
+            return tag
+    has_commit = subprocess.run(["git", "cat-file", "-e", f"{FIRST_RELEASE_COMMIT}^{{commit}}"], cwd=ROOT, check=False)
+    assert has_commit.returncode == 0, "no release tag and no history: fetch tags (git fetch --tags)"
+    return FIRST_RELEASE_COMMIT
+
+
+def project_files(project: Path) -> set[str]:
+    """What the project's git would track: its .gitignore keeps out .venv and caches."""
+    listed = git(project, "ls-files", "--cached", "--others", "--exclude-standard", "-z").split("\0")
+    return {name for name in listed if name and (project / name).exists()}
+
+
+def answers_of(project: Path) -> dict[str, Any]:
+    answers: dict[str, Any] = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    return answers
+
+
+def generate(project: Path, version: str, template: Path = ROOT, **answers: str) -> None:
+    data = [arg for key, value in answers.items() for arg in ("--data", f"{key}={value}")]
+    copier(ROOT, "copy", "--trust", "--defaults", "--quiet", "--vcs-ref", version, *data, str(template), str(project))
+    git(project, "init", "--quiet")
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", f"Generated from the template at {version}")
+
+
+def update(project: Path) -> None:
+    """What the generated README tells the owner to run, with HEAD (the working tree) as the version."""
+    copier(project, "update", "--trust", "--defaults", "--conflict", "inline", "--vcs-ref", "HEAD")
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert text.count(old) == 1, f"{old!r} should occur once in {path}"
+    path.write_text(text.replace(old, new))
+
+
+# The owner's edits: a route module of their own (with its test, wired into main.py), a changed
+# default in a setting, and an added dependency.
+GREETING_ROUTE = '''"""The owner's own route, added after the project was generated."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["greeting"])
+
+
+@router.get("/greeting/{name}")
+async def greeting(name: str) -> dict[str, str]:
+    return {"greeting": f"Hello, {name}!"}
+'''
+
+GREETING_TEST = f'''"""The owner's test of their own route."""
+
+import httpx
+from fastapi import FastAPI
+
+from {PACKAGE}.routes import greeting
+
+
+async def test_greeting() -> None:
+    app = FastAPI()
+    app.include_router(greeting.router)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        response = await client.get("/greeting/Ada")
+    assert response.status_code == 200
+    assert response.json() == {{"greeting": "Hello, Ada!"}}
+'''
+
+WIRING = "app = create_app(settings)\napp.include_router(greeting.router)\n"
+BIGGER_BODY_LIMIT = "max_request_bytes: Annotated[int, Field(gt=0)] = 131072"
+ADDED_DEPENDENCY = '"humanize>=4.9",'
+
+
+def add_greeting_route(project: Path) -> None:
+    (project / f"src/{PACKAGE}/routes/greeting.py").write_text(GREETING_ROUTE)
+    (project / "tests/test_greeting.py").write_text(GREETING_TEST)
+    main = project / f"src/{PACKAGE}/main.py"
+    replace_once(
+        main,
+        "from .logs import configure_logging\n",
+        "from .logs import configure_logging\nfrom .routes import greeting\n",
+    )
+    replace_once(main, "app = create_app(settings)\n", WIRING)
+
+
+def raise_body_limit(project: Path) -> None:
+    replace_once(
+        project / f"src/{PACKAGE}/config.py",
+        "max_request_bytes: Annotated[int, Field(gt=0)] = 65536",
+        BIGGER_BODY_LIMIT,
+    )
+
+
+def add_dependency(project: Path) -> None:
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text()
+    start = text.index("dependencies = [\n")
+    end = text.index("\n]", start)
+    pyproject.write_text(f"{text[:end]}\n    {ADDED_DEPENDENCY}{text[end:]}")
+
+
+OWNER_EDITS: list[Edit] = [add_greeting_route, raise_body_limit, add_dependency]
+
+
+def assert_no_conflicts(project: Path) -> None:
+    leftovers = sorted(
+        name
+        for name in project_files(project) | set(git(project, "ls-files", "--others", "-z").split("\0"))
+        if name.endswith((".rej", ".orig"))
+    )
+    assert not leftovers, f"conflict files left: {leftovers}"
+    for name in project_files(project):
+        for number, line in enumerate((project / name).read_text(errors="replace").splitlines(), 1):
+            assert not line.startswith(("<<<<<<< ", ">>>>>>> ", "<<<<<<<\t")), f"conflict marker at {name}:{number}"
+
+
+def assert_equals_fresh_render(project: Path, tmp_path: Path, edits: list[Edit]) -> None:
+    """The updated project is what the working tree renders today with the same answers, plus the edits."""
+    answers = {key: value for key, value in answers_of(project).items() if not key.startswith("_")}
+    fresh = tmp_path / "fresh"
+    data = [arg for key, value in answers.items() for arg in ("--data", f"{key}={value}")]
+    copier(
+        ROOT,
+        "copy",
+        "--trust",
+        "--defaults",
+        "--quiet",
+        "--skip-tasks",
+        "--vcs-ref",
+        "HEAD",
+        *data,
+        str(ROOT),
+        str(fresh),
+    )
+    for edit in edits:
+        edit(fresh)
+    git(fresh, "init", "--quiet")
+
+    # uv.lock is made by the `uv lock` task, which the fresh render skips.
+    updated_files = project_files(project) - {"uv.lock"}
+    assert updated_files == project_files(fresh)
+    for name in sorted(updated_files - {".copier-answers.yml"}):
+        assert (project / name).read_text() == (fresh / name).read_text(), f"{name} differs from a fresh render"
+    assert answers_of(project) | {"_commit": "", "_src_path": ""} == answers_of(fresh) | {
+        "_commit": "",
+        "_src_path": "",
+    }
+
+
+def assert_project_checks_pass(project: Path) -> None:
+    """The updated project's own checks, as its README runs them."""
+    run(project, "uv", "sync", "--locked")
+    run(project, "uv", "run", "--locked", "ruff", "check", ".")
+    run(project, "uv", "run", "--locked", "ruff", "format", "--check", ".")
+    run(project, "uv", "run", "--locked", "mypy")
+    run(project, "uv", "run", "--locked", "pytest", "-q")
+
+
+def test_update_keeps_owner_edits_and_brings_template_changes(tmp_path: Path) -> None:
+    project = tmp_path / "service"
+    old = older_version()
+    generate(project, old)
+    old_render = {name: (project / name).read_text() for name in project_files(project) - {".copier-answers.yml"}}
+
+    for edit in OWNER_EDITS:
+        edit(project)
+    run(project, "uv", "lock", "--quiet")
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", "Owner's edits")
+
+    update(project)
+
+    assert_no_conflicts(project)
+    # The owner's edits are kept.
+    assert (project / f"src/{PACKAGE}/routes/greeting.py").read_text() == GREETING_ROUTE
+    assert (project / "tests/test_greeting.py").read_text() == GREETING_TEST
+    assert WIRING in (project / f"src/{PACKAGE}/main.py").read_text()
+    assert BIGGER_BODY_LIMIT in (project / f"src/{PACKAGE}/config.py").read_text()
+    assert ADDED_DEPENDENCY in (project / "pyproject.toml").read_text()
+    assert 'name = "humanize"' in (project / "uv.lock").read_text()
+    # The template's changes arrived: the answers file names the new version, and the project
+    # differs from the old render wherever a fresh render of the new version does.
+    assert answers_of(project)["_commit"] != old
+    assert_equals_fresh_render(project, tmp_path, OWNER_EDITS)
+    fresh_files = {name for name in project_files(project) if name not in old_render}
+    changed = {
+        name for name, text in old_render.items() if (project / name).exists() and (project / name).read_text() != text
+    }
+    assert fresh_files or changed, f"nothing changed between {old} and the working tree"
+    assert_project_checks_pass(project)
+
+
+def rename_in_jinja(text: str, old: str, new: str) -> str:
+    """Rename the variable `old` inside every {{ ... }} and {% ... %} of a template text."""
+    return re.sub(r"\{\{.*?\}\}|\{%.*?%\}", lambda tag: re.sub(rf"\b{old}\b", new, tag.group(0)), text, flags=re.DOTALL)
+
+
+def template_with_legacy_version(workdir: Path) -> tuple[Path, str]:
+    """A clone of this template with two commits: a legacy version, in which the question `model`
+    was still called `llm_model`, and on top of it (HEAD) the working tree under test.
+
+    The legacy version is the older version with the question renamed back, so that Copier
+    re-renders it with the answers file's old name, as it would for a real rename.
+    """
+    repo = workdir / "template"
+    git(workdir, "clone", "--quiet", str(ROOT), str(repo))
+    git(repo, "checkout", "--quiet", "--detach", older_version())
+    renamed = [repo / "copier.yml", *(path for path in (repo / "template").rglob("*") if path.is_file())]
+    for path in renamed:
+        text = path.read_text()
+        legacy_text = rename_in_jinja(text, "model", "llm_model")
+        if path.name == "copier.yml":
+            legacy_text = re.sub(r"(?m)^model:", "llm_model:", legacy_text)
+        path.write_text(legacy_text)
+    git(repo, "commit", "--quiet", "--all", "--message", "Legacy: the model question is called llm_model")
+    legacy = git(repo, "rev-parse", "HEAD").strip()
+
+    # HEAD: exactly the working tree under test, uncommitted changes included.
+    for entry in repo.iterdir():
+        if entry.name != ".git":
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    for name in project_files(ROOT):
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, repo / name)
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "--allow-empty", "--message", "The working tree under test")
+    return repo, legacy
+
+
+def test_update_migrates_a_renamed_answer(tmp_path: Path) -> None:
+    """copier.yml's _migrations renames `llm_model` to `model` in the answers file before the update renders."""
+    template, legacy = template_with_legacy_version(tmp_path)
+    project = tmp_path / "service"
+    generate(project, legacy, template, llm_model="gpt-4.1")
+    assert answers_of(project)["llm_model"] == "gpt-4.1"
+    assert (
+        'llm_model: Annotated[str, Field(min_length=1)] = "gpt-4.1"'
+        in (project / f"src/{PACKAGE}/config.py").read_text()
+    )
+
+    update(project)
+
+    assert_no_conflicts(project)
+    answers = answers_of(project)
+    assert answers["model"] == "gpt-4.1"
+    assert "llm_model" not in answers
+    config = (project / f"src/{PACKAGE}/config.py").read_text()
+    assert 'llm_model: Annotated[str, Field(min_length=1)] = "gpt-4.1"' in config
+    assert "input_price_per_mtok: Annotated[float, Field(ge=0)] = 2.0" in config
+    assert_equals_fresh_render(project, tmp_path, [])
+    assert_project_checks_pass(project)
