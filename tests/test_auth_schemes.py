@@ -109,3 +109,11 @@ def test_answers_file_records_the_scheme_but_not_computed_values(render: Render)
     answers = yaml.safe_load(read(render(auth_scheme="jwt"), ".copier-answers.yml"))
     assert answers["auth_scheme"] == "jwt"
     assert "uses_key_store" not in answers
+
+
+def test_without_rate_limits_tokens_carry_no_tier(render: Render) -> None:
+    project = render(auth_scheme="jwt", limiter_backend="none")
+    for name in (f"{PACKAGE}/config.py", f"{PACKAGE}/tokens.py", "README.md", ".env.example"):
+        text = read(project, name)
+        assert "tier_claim" not in text.lower(), name
+        assert "RATE_LIMIT_TIERS" not in text, name
