@@ -49,6 +49,7 @@ DEFAULT_FILES = (
         "tests/test_auth.py",
         "tests/test_chat.py",
         "tests/test_http.py",
+        "tests/test_keys.py",
         "tests/test_rate_limits.py",
         "tests/test_service.py",
         "tests/test_upstream_errors.py",
