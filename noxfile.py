@@ -3,9 +3,11 @@
 `nox` runs every default session; `nox -l` lists them; `nox -s variant-jwt-redis` runs one.
 The variants are every auth_scheme x limiter_backend pair, read from copier.yml's choices,
 so a new choice there is a new session here (and in CI's matrix, which calls them one by one).
+`nox -s bench` (not in the default run) load-tests the rendered service; see bench/run.py.
 """
 
 import itertools
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -127,8 +129,42 @@ def update(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """ruff on the template's own Python (noxfile, tests); the template repo's own CI workflows."""
+    """ruff on the template's own Python (noxfile, tests, bench); the template repo's own CI workflows."""
     session.install("ruff>=0.8", *DEPLOY_CHECKERS)
-    session.run("ruff", "check", "noxfile.py", "tests")
-    session.run("ruff", "format", "--check", "noxfile.py", "tests")
+    session.run("ruff", "check", "noxfile.py", "tests", "bench")
+    session.run("ruff", "format", "--check", "noxfile.py", "tests", "bench")
     check_workflows(session, sorted(str(path.relative_to(ROOT)) for path in ROOT.glob(".github/workflows/*.yml")))
+
+
+def sync(session: nox.Session, project: Path) -> None:
+    """The project's own .venv, as its README makes it (nox points uv at the session's venv otherwise)."""
+    env = {"UV_PROJECT_ENVIRONMENT": str(project / ".venv")}
+    session.run("uv", "sync", "--locked", "--no-dev", "--quiet", "--directory", str(project), external=True, env=env)
+
+
+@nox.session(python=PYTHON, default=False)
+def bench(session: nox.Session) -> None:
+    """Load-test the rendered service against a bare FastAPI floor (not in the default run; needs wrk)."""
+    if shutil.which("wrk") is None:
+        if os.geteuid() != 0:
+            session.error("wrk is not installed: apt-get install wrk (Debian/Ubuntu), then run `nox -s bench` again")
+        session.run("apt-get", "update", "-qq", external=True)
+        session.run("apt-get", "install", "-y", "-qq", "wrk", external=True)
+    session.install(COPIER)
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        default = workdir / "default"
+        render(session, {}, default)
+        sync(session, default)
+        targets = ["--service", f"api_key + memory={default}"]
+        if "redis" in choices("limiter_backend"):
+            redis = workdir / "redis"
+            render(session, {"limiter_backend": "redis"}, redis)
+            sync(session, redis)
+            targets += ["--redis-service", f"api_key + redis={redis}"]
+        else:
+            session.log("bench: skipping api_key + redis: copier.yml does not offer limiter_backend=redis yet")
+        run = ROOT / "bench" / "run.py"
+        session.run("python", str(run), "--floor-project", str(default), *targets, *session.posargs)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)

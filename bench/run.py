@@ -1,0 +1,324 @@
+"""Load-test the floor and the rendered services against one stub upstream, and print them side by side.
+
+Started by `nox -s bench`, which renders the projects first; by hand:
+
+    python bench/run.py --floor-project /tmp/p --service "api_key + memory=/tmp/p" \
+        [--redis-service "api_key + redis=/tmp/q"] [--duration 10] [--warmup 3]
+
+Every server runs from a rendered project's own virtualenv (so the floor and the services share every
+library version), one process each, on a free loopback port: the stub upstream (bench/stub_upstream.py,
+answers after 50 ms), the floor (bench/floor.py) and each service as its README starts it
+(`uvicorn <package>.main:app`, one worker). wrk drives the load from its own process with one thread.
+Only the standard library is used here, so any Python 3.11+ runs this file.
+"""
+
+import argparse
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+LUA_SCRIPT = BENCH_DIR / "report.lua"
+BENCH_KEY = "sk-bench-0000000000000000000000000000000000000000"
+UPSTREAM_DELAY_MS = 50.0
+LOW, HIGH = 1, 32  # connections
+STUB_CEILING_CONNECTIONS = 256
+
+
+@dataclass(frozen=True)
+class Load:
+    requests: int
+    seconds: float
+    non2xx: int
+    socket_errors: int
+    p50_ms: float
+    p99_ms: float
+    cpu_seconds: float  # CPU time the measured server process used during the run
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds
+
+    @property
+    def cpu_us_per_request(self) -> float:
+        return self.cpu_seconds / self.requests * 1e6 if self.requests else float("nan")
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    low: Load
+    high: Load
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of one process, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Servers:
+    """Every process started here, stopped (by its own pid) on exit."""
+
+    def __init__(self, logs: Path) -> None:
+        self.logs = logs
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def start(self, name: str, argv: list[str], *, cwd: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+        log = (self.logs / f"{name}.log").open("wb")
+        process = subprocess.Popen(
+            argv, cwd=cwd, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
+        self.processes.append(process)
+        return process
+
+    def stop_all(self) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(
+                f"bench: {log.stem} exited with {process.returncode} before listening; see {log}:\n{log.read_text()}"
+            )
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+            return
+        time.sleep(0.1)
+    sys.exit(f"bench: {log.stem} did not listen on port {port} within {timeout:.0f} s; see {log}")
+
+
+def post_chat(port: int, path: str = "/chat") -> dict[str, object]:
+    """One request as a caller would send it; the answer must come from the stub."""
+    body = json.dumps({"message": "Hello!", "temperature": 0.7, "max_tokens": 16}).encode()
+    headers = {"Content-Type": "application/json", "X-API-Key": BENCH_KEY}
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", body, headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            answer: dict[str, object] = json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        sys.exit(f"bench: POST {path} on port {port} answered {exc.code}: {exc.read().decode(errors='replace')}")
+    return answer
+
+
+def run_wrk(port: int, connections: int, seconds: float, pid: int, path: str = "/chat", *, name: str) -> Load:
+    argv = [
+        "wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s",
+        "-s", str(LUA_SCRIPT), f"http://127.0.0.1:{port}",
+    ]  # fmt: skip
+    env = {**os.environ, "BENCH_API_KEY": BENCH_KEY, "BENCH_PATH": path}
+    cpu_before = cpu_seconds(pid)
+    output = subprocess.run(argv, env=env, capture_output=True, text=True, check=True).stdout
+    cpu_used = cpu_seconds(pid) - cpu_before
+    match = re.search(r"^BENCH_RESULT (.*)$", output, re.MULTILINE)
+    if match is None:
+        sys.exit(f"bench: no result line in wrk's output:\n{output}")
+    values = {key: int(value) for key, value in (pair.split("=") for pair in match.group(1).split())}
+    if values["non2xx"] or values["socket_errors"] or not values["requests"]:
+        sys.exit(
+            f"bench: {name}: {values['non2xx']} non-2xx answers, {values['socket_errors']} socket errors "
+            f"in {values['requests']} requests at {connections} connections; see the servers' logs"
+        )
+    return Load(
+        requests=values["requests"],
+        seconds=values["duration_us"] / 1e6,
+        non2xx=values["non2xx"],
+        socket_errors=values["socket_errors"],
+        p50_ms=values["p50_us"] / 1000,
+        p99_ms=values["p99_us"] / 1000,
+        cpu_seconds=cpu_used,
+    )
+
+
+def measure(name: str, port: int, pid: int, args: argparse.Namespace, path: str = "/chat") -> Result:
+    print(f"bench: measuring {name} ...", flush=True)
+    run_wrk(port, HIGH, args.warmup, pid, path, name=name)  # warm-up: connections, caches, allocator
+    low = run_wrk(port, LOW, args.duration, pid, path, name=name)
+    return Result(name, low, run_wrk(port, HIGH, args.duration, pid, path, name=name))
+
+
+def package_of(project: Path) -> str:
+    match = re.search(r"^package_name:\s*(\S+)\s*$", (project / ".copier-answers.yml").read_text(), re.MULTILINE)
+    if match is None:
+        sys.exit(f"bench: no package_name in {project / '.copier-answers.yml'}")
+    return match.group(1).strip("'\"")
+
+
+def python_of(project: Path) -> str:
+    python = project / ".venv" / "bin" / "python"
+    if not python.exists():
+        sys.exit(f"bench: {project} has no .venv; run `uv sync --locked` in it first")
+    return str(python)
+
+
+def start_redis(servers: Servers, workdir: Path) -> int:
+    redis_server = shutil.which("redis-server")
+    if redis_server is None:
+        sys.exit("bench: redis-server is not installed (Debian: apt-get install redis-server)")
+    port = free_port()
+    argv = [redis_server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    process = servers.start("redis", argv, cwd=workdir, env={})
+    wait_for_port(port, process, servers.logs / "redis.log")
+    return port
+
+
+def service_env(stub_port: int, redis_port: int | None) -> dict[str, str]:
+    digest = hashlib.sha256(BENCH_KEY.encode()).hexdigest()
+    env = {
+        "FAKE_LLM": "false",
+        "OPENAI_API_KEY": "bench",
+        "OPENAI_BASE_URL": f"http://127.0.0.1:{stub_port}/v1",
+        "API_KEYS": json.dumps({digest: {"user": "bench", "tier": "bench"}}),
+        # High enough that no request of the run is rejected.
+        "RATE_LIMIT_TIERS": json.dumps({"bench": {"requests_per_minute": 1_000_000_000}}),
+        "DEFAULT_TIER": "bench",
+        "LOG_LEVEL": "INFO",
+    }
+    if redis_port is not None:
+        env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+    return env
+
+
+def ratio(value: float, floor: float) -> str:
+    return f"{value / floor:.2f}x" if floor else "-"
+
+
+def print_table(results: list[Result], stub: tuple[Load, Load]) -> None:
+    floor = results[0]
+    headers = ["", "req/s @32", "p50 @1", "+p50 @1", "p99 @1", "p50 @32", "p99 @32", "CPU/req"]
+    rows = [headers, ["", "(x floor)", "ms (x)", "ms", "ms (x)", "ms (x)", "ms (x)", "us"]]
+    for result in results:
+        low, high = result.low, result.high
+        rows.append([
+            result.name,
+            f"{high.rps:.0f} ({ratio(high.rps, floor.high.rps)})",
+            f"{low.p50_ms:.2f} ({ratio(low.p50_ms, floor.low.p50_ms)})",
+            f"{low.p50_ms - floor.low.p50_ms:+.2f}",
+            f"{low.p99_ms:.2f} ({ratio(low.p99_ms, floor.low.p99_ms)})",
+            f"{high.p50_ms:.2f} ({ratio(high.p50_ms, floor.high.p50_ms)})",
+            f"{high.p99_ms:.2f} ({ratio(high.p99_ms, floor.high.p99_ms)})",
+            f"{high.cpu_us_per_request:.0f}",
+        ])  # fmt: skip
+    widths = [max(len(row[i]) for row in rows) for i in range(len(headers))]
+    print()
+    for index, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0])] + [cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)]
+        print("| " + " | ".join(cells) + " |")
+        if index == 1:
+            print("|" + "|".join("-" * (width + 2) for width in widths) + "|")
+    alone, ceiling = stub
+    print(
+        f"\nstub upstream alone ({UPSTREAM_DELAY_MS:g} ms): {alone.rps:.0f} req/s at {HIGH} connections "
+        f"(ideal {HIGH * 1000 / UPSTREAM_DELAY_MS:.0f}), p50 {alone.p50_ms:.2f} ms; "
+        f"ceiling {ceiling.rps:.0f} req/s at {STUB_CEILING_CONNECTIONS} connections, "
+        f"{alone.cpu_us_per_request:.0f} us CPU per request"
+    )
+    print(
+        "CPU/req: CPU time of the server process during the 32-connection run, per request. "
+        "+p50 @1: added to the floor's p50 at one connection."
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark the rendered services against a bare FastAPI floor.")
+    parser.add_argument(
+        "--floor-project", type=Path, required=True, help="a rendered project whose .venv runs the floor and the stub"
+    )
+    parser.add_argument("--service", action="append", default=[], metavar="NAME=DIR", help="a project to measure")
+    parser.add_argument(
+        "--redis-service", action="append", default=[], metavar="NAME=DIR", help="the same, with its own redis-server"
+    )
+    parser.add_argument("--duration", type=float, default=10, help="seconds per measurement (default 10)")
+    parser.add_argument("--warmup", type=float, default=3, help="seconds of warm-up before each target (default 3)")
+    parser.add_argument("--keep-logs", type=Path, help="write the servers' logs here instead of a temporary directory")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("bench: wrk is not installed (Debian: apt-get install wrk)")
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    logs = args.keep_logs or workdir
+    logs.mkdir(parents=True, exist_ok=True)
+    servers = Servers(logs)
+    floor_python = python_of(args.floor_project)
+    try:
+        stub_port = free_port()
+        stub_script = str(BENCH_DIR / "stub_upstream.py")
+        argv = [floor_python, stub_script, "--port", str(stub_port), "--delay-ms", str(UPSTREAM_DELAY_MS)]
+        stub = servers.start("stub", argv, cwd=BENCH_DIR, env={})
+        wait_for_port(stub_port, stub, logs / "stub.log")
+        print(f"bench: stub upstream on port {stub_port}; measuring it alone ...", flush=True)
+        path = "/v1/chat/completions"
+        run_wrk(stub_port, HIGH, args.warmup, stub.pid, path, name="stub")
+        stub_alone = run_wrk(stub_port, HIGH, args.duration, stub.pid, path, name="stub")
+        stub_ceiling = run_wrk(stub_port, STUB_CEILING_CONNECTIONS, args.duration, stub.pid, path, name="stub")
+
+        results = []
+        for name, project, redis in targets(args):
+            env = {"OPENAI_BASE_URL": f"http://127.0.0.1:{stub_port}/v1"}
+            if project is None:
+                app, cwd = "floor:app", BENCH_DIR
+            else:
+                redis_port = start_redis(servers, workdir) if redis else None
+                env = service_env(stub_port, redis_port)
+                app, cwd = f"{package_of(project)}.main:app", project
+            port = free_port()
+            python = floor_python if project is None else python_of(project)
+            # One worker, uvicorn's own access log off: the service's JSON access log stays on (to a file).
+            argv = [python, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+            log_name = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+            process = servers.start(log_name, argv, cwd=cwd, env=env)
+            wait_for_port(port, process, logs / f"{log_name}.log")
+            answer = post_chat(port)
+            if answer.get("response") != "Hello from the benchmark stub.":
+                sys.exit(f"bench: {name} did not answer from the stub: {answer}")
+            results.append(measure(name, port, process.pid, args))
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=10)
+            if project is not None:
+                lines = (logs / f"{log_name}.log").read_text().count('"logger": "access"')
+                print(f"bench: {name} wrote {lines} JSON access log lines", flush=True)
+        print_table(results, (stub_alone, stub_ceiling))
+    finally:
+        servers.stop_all()
+        if args.keep_logs is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def targets(args: argparse.Namespace) -> Iterator[tuple[str, Path | None, bool]]:
+    yield "floor (FastAPI + AsyncOpenAI)", None, False
+    for spec, redis in [*((s, False) for s in args.service), *((s, True) for s in args.redis_service)]:
+        name, _, directory = spec.partition("=")
+        yield name, Path(directory), redis
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""An OpenAI-compatible upstream for the benchmark: POST /v1/chat/completions answers after a fixed delay.
+
+Plain asyncio (uvloop when installed) and HTTP/1.1 keep-alive, no framework: it must cost far less per
+request than anything it is compared against, so that it is never the bottleneck. `run.py` measures it
+alone and prints its ceiling. It reads nothing from the request but the headers and the body length,
+and always sends the same completion.
+
+    python stub_upstream.py --port 8600 [--delay-ms 50]
+"""
+
+import argparse
+import asyncio
+import json
+
+COMPLETION = json.dumps(
+    {
+        "id": "chatcmpl-bench",
+        "object": "chat.completion",
+        "created": 1_700_000_000,
+        "model": "gpt-4o-mini",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": "Hello from the benchmark stub."},
+                "finish_reason": "stop",
+                "logprobs": None,
+            }
+        ],
+        "usage": {"prompt_tokens": 12, "completion_tokens": 7, "total_tokens": 19},
+    }
+).encode()
+
+RESPONSE = (
+    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: "
+    + str(len(COMPLETION)).encode()
+    + b"\r\n\r\n"
+    + COMPLETION
+)
+NOT_FOUND = b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n"
+
+
+class StubProtocol(asyncio.Protocol):
+    """Parses requests one after another on a connection; each answer goes out `delay` seconds later."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self.buffer = b""
+        self.transport: asyncio.BaseTransport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # uvloop's transports are not asyncio.Transport instances
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.transport = None
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while True:
+            head_end = self.buffer.find(b"\r\n\r\n")
+            if head_end < 0:
+                return
+            head = self.buffer[:head_end]
+            body_length = 0
+            for line in head.split(b"\r\n")[1:]:
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    body_length = int(value)
+            request_end = head_end + 4 + body_length
+            if len(self.buffer) < request_end:
+                return
+            self.buffer = self.buffer[request_end:]
+            ok = head.startswith(b"POST ") and b"/chat/completions " in head.split(b"\r\n", 1)[0]
+            asyncio.get_running_loop().call_later(self.delay, self._answer, RESPONSE if ok else NOT_FOUND)
+
+    def _answer(self, response: bytes) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(response)  # type: ignore[attr-defined]
+
+
+async def serve(host: str, port: int, delay: float) -> None:
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(lambda: StubProtocol(delay), host, port, backlog=1024)
+    async with server:
+        await server.serve_forever()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--delay-ms", type=float, default=50.0)
+    args = parser.parse_args()
+    try:
+        import uvloop  # optional: the rendered projects install it with uvicorn[standard]
+    except ImportError:
+        asyncio.run(serve(args.host, args.port, args.delay_ms / 1000))
+    else:
+        uvloop.run(serve(args.host, args.port, args.delay_ms / 1000))
+
+
+if __name__ == "__main__":
+    main()
