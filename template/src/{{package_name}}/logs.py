@@ -34,8 +34,10 @@ def configure_logging(level: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # Our access log (middleware.py) replaces uvicorn's, which would be a second line per request.
+    # Our access log (middleware.py) replaces uvicorn's, which would be a second line per request;
+    # so does the HTTP client's own "HTTP Request: POST ..." INFO line for each upstream call.
     logging.getLogger("uvicorn.access").disabled = True
+    logging.getLogger("httpx2").setLevel(logging.WARNING)
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
