@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Request
 
-from ..deps import LLM, AdmittedCaller, AppSettings
+from ..deps import LLM, AdmittedCaller
 from ..errors import ErrorResponse
 from ..llm.base import Pricing
 from ..middleware import access_log_fields
@@ -14,11 +14,10 @@ ERRORS = {status: {"model": ErrorResponse} for status in (400, 401, 403, 413, 42
 
 
 @router.post("/chat", responses=ERRORS)  # type: ignore[arg-type]
-async def chat(
-    body: ChatRequest, caller: AdmittedCaller, llm: LLM, settings: AppSettings, request: Request
-) -> ChatResponse:
+async def chat(body: ChatRequest, caller: AdmittedCaller, llm: LLM, request: Request) -> ChatResponse:
     completion = await llm.complete(body.to_messages(), temperature=body.temperature, max_tokens=body.max_tokens)
-    cost = Pricing(settings.input_price_per_mtok, settings.output_price_per_mtok).cost_usd(completion)
+    pricing: Pricing = request.app.state.pricing
+    cost = pricing.cost_usd(completion)
     access_log_fields(request.scope).update(
         prompt_tokens=completion.prompt_tokens, completion_tokens=completion.completion_tokens, cost_usd=cost
     )
