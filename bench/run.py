@@ -130,7 +130,7 @@ def post_chat(port: int, path: str = "/chat") -> dict[str, object]:
     return answer
 
 
-def run_wrk(port: int, connections: int, seconds: float, pid: int, path: str = "/chat", *, name: str) -> Load:
+def run_wrk(port: int, connections: int, seconds: float, pid: int, *, name: str, path: str = "/chat") -> Load:
     argv = [
         "wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s",
         "-s", str(LUA_SCRIPT), f"http://127.0.0.1:{port}",
@@ -159,11 +159,28 @@ def run_wrk(port: int, connections: int, seconds: float, pid: int, path: str = "
     )
 
 
-def measure(name: str, port: int, pid: int, args: argparse.Namespace, path: str = "/chat") -> Result:
-    print(f"bench: measuring {name} ...", flush=True)
-    run_wrk(port, HIGH, args.warmup, pid, path, name=name)  # warm-up: connections, caches, allocator
-    low = run_wrk(port, LOW, args.duration, pid, path, name=name)
-    return Result(name, low, run_wrk(port, HIGH, args.duration, pid, path, name=name))
+def measure(name: str, port: int, pid: int, args: argparse.Namespace) -> Result:
+    run_wrk(port, HIGH, args.warmup, pid, name=name)  # warm-up: connections, caches, allocator
+    low = run_wrk(port, LOW, args.duration, pid, name=name)
+    return Result(name, low, run_wrk(port, HIGH, args.duration, pid, name=name))
+
+
+def best(results: list[Result]) -> Result:
+    """Best of the rounds, figure by figure: other load on the machine only ever makes a figure worse."""
+
+    def best_load(loads: list[Load]) -> Load:
+        top = max(loads, key=lambda load: load.rps)
+        return Load(
+            requests=top.requests,
+            seconds=top.seconds,
+            non2xx=0,
+            socket_errors=0,
+            p50_ms=min(load.p50_ms for load in loads),
+            p99_ms=min(load.p99_ms for load in loads),
+            cpu_seconds=min(load.cpu_seconds / load.requests for load in loads) * top.requests,
+        )
+
+    return Result(results[0].name, best_load([r.low for r in results]), best_load([r.high for r in results]))
 
 
 def package_of(project: Path) -> str:
@@ -212,7 +229,7 @@ def ratio(value: float, floor: float) -> str:
     return f"{value / floor:.2f}x" if floor else "-"
 
 
-def print_table(results: list[Result], stub: tuple[Load, Load]) -> None:
+def print_table(results: list[Result], stub: tuple[Load, Load], rounds: int) -> None:
     floor = results[0]
     headers = ["", "req/s @32", "p50 @1", "+p50 @1", "p99 @1", "p50 @32", "p99 @32", "CPU/req"]
     rows = [headers, ["", "(x floor)", "ms (x)", "ms", "ms (x)", "ms (x)", "ms (x)", "us"]]
@@ -243,8 +260,8 @@ def print_table(results: list[Result], stub: tuple[Load, Load]) -> None:
         f"{alone.cpu_us_per_request:.0f} us CPU per request"
     )
     print(
-        "CPU/req: CPU time of the server process during the 32-connection run, per request. "
-        "+p50 @1: added to the floor's p50 at one connection."
+        f"Best of {rounds} interleaved round(s), figure by figure. CPU/req: CPU time of the server process during "
+        "the 32-connection run, per request. +p50 @1: added to the floor's p50 at one connection."
     )
 
 
@@ -259,6 +276,9 @@ def main() -> None:
     )
     parser.add_argument("--duration", type=float, default=10, help="seconds per measurement (default 10)")
     parser.add_argument("--warmup", type=float, default=3, help="seconds of warm-up before each target (default 3)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="measure every target this many times, keep the best (default 3)"
+    )
     parser.add_argument("--keep-logs", type=Path, help="write the servers' logs here instead of a temporary directory")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -277,11 +297,11 @@ def main() -> None:
         wait_for_port(stub_port, stub, logs / "stub.log")
         print(f"bench: stub upstream on port {stub_port}; measuring it alone ...", flush=True)
         path = "/v1/chat/completions"
-        run_wrk(stub_port, HIGH, args.warmup, stub.pid, path, name="stub")
-        stub_alone = run_wrk(stub_port, HIGH, args.duration, stub.pid, path, name="stub")
-        stub_ceiling = run_wrk(stub_port, STUB_CEILING_CONNECTIONS, args.duration, stub.pid, path, name="stub")
+        run_wrk(stub_port, HIGH, args.warmup, stub.pid, name="stub", path=path)
+        stub_alone = run_wrk(stub_port, HIGH, args.duration, stub.pid, name="stub", path=path)
+        stub_ceiling = run_wrk(stub_port, STUB_CEILING_CONNECTIONS, args.duration, stub.pid, name="stub", path=path)
 
-        results = []
+        running = []  # every target runs from the start; an idle server costs nothing
         for name, project, redis in targets(args):
             env = {"OPENAI_BASE_URL": f"http://127.0.0.1:{stub_port}/v1"}
             if project is None:
@@ -294,19 +314,28 @@ def main() -> None:
             python = floor_python if project is None else python_of(project)
             # One worker, uvicorn's own access log off: the service's JSON access log stays on (to a file).
             argv = [python, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
-            log_name = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-            process = servers.start(log_name, argv, cwd=cwd, env=env)
-            wait_for_port(port, process, logs / f"{log_name}.log")
+            log = logs / (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") + ".log")
+            process = servers.start(log.stem, argv, cwd=cwd, env=env)
+            wait_for_port(port, process, log)
             answer = post_chat(port)
             if answer.get("response") != "Hello from the benchmark stub.":
                 sys.exit(f"bench: {name} did not answer from the stub: {answer}")
-            results.append(measure(name, port, process.pid, args))
+            running.append((name, port, process, log if project is not None else None))
+
+        rounds: dict[str, list[Result]] = {name: [] for name, *_ in running}
+        for round_number in range(1, args.rounds + 1):
+            for name, port, process, _ in running:  # interleaved, so a noisy minute hits every target
+                print(f"bench: round {round_number}/{args.rounds}: {name} ...", flush=True)
+                rounds[name].append(measure(name, port, process.pid, args))
+        results = [best(measured) for measured in rounds.values()]
+        for name, _, process, log in running:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=10)
-            if project is not None:
-                lines = (logs / f"{log_name}.log").read_text().count('"logger": "access"')
-                print(f"bench: {name} wrote {lines} JSON access log lines", flush=True)
-        print_table(results, (stub_alone, stub_ceiling))
+            if log is not None:
+                lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+                access = sum(1 for line in lines if line.get("logger") == "access")
+                print(f"bench: {name} wrote {access} JSON access log lines for {len(lines)} lines in all", flush=True)
+        print_table(results, (stub_alone, stub_ceiling), args.rounds)
     finally:
         servers.stop_all()
         if args.keep_logs is None:
