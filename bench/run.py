@@ -183,6 +183,17 @@ def best(results: list[Result]) -> Result:
     return Result(results[0].name, best_load([r.low for r in results]), best_load([r.high for r in results]))
 
 
+def cpu_in_process(python: str, app: str, cwd: Path, env: dict[str, str]) -> float:
+    """bench/inprocess.py's figure: the app's own CPU cost per request, without sockets or other processes."""
+    argv = [python, str(BENCH_DIR / "inprocess.py"), app]
+    env = {**os.environ, **env, "BENCH_API_KEY": BENCH_KEY}
+    output = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    match = re.search(r"^INPROCESS us_per_request=([\d.]+)$", output.stderr, re.MULTILINE)
+    if output.returncode or match is None:
+        sys.exit(f"bench: in-process measurement of {app} failed:\n{output.stderr}")
+    return float(match.group(1))
+
+
 def package_of(project: Path) -> str:
     match = re.search(r"^package_name:\s*(\S+)\s*$", (project / ".copier-answers.yml").read_text(), re.MULTILINE)
     if match is None:
@@ -229,10 +240,11 @@ def ratio(value: float, floor: float) -> str:
     return f"{value / floor:.2f}x" if floor else "-"
 
 
-def print_table(results: list[Result], stub: tuple[Load, Load], rounds: int) -> None:
+def print_table(results: list[Result], inprocess: dict[str, float], stub: tuple[Load, Load], rounds: int) -> None:
     floor = results[0]
-    headers = ["", "req/s @32", "p50 @1", "+p50 @1", "p99 @1", "p50 @32", "p99 @32", "CPU/req"]
-    rows = [headers, ["", "(x floor)", "ms (x)", "ms", "ms (x)", "ms (x)", "ms (x)", "us"]]
+    headers = ["", "req/s @32", "p50 @1", "+p50 @1", "p99 @1", "p50 @32", "p99 @32", "CPU/req", "in-process"]
+    rows = [headers, ["", "(x floor)", "ms (x)", "ms", "ms (x)", "ms (x)", "ms (x)", "us", "us/req (x)"]]
+    floor_cpu = inprocess[floor.name]
     for result in results:
         low, high = result.low, result.high
         rows.append([
@@ -244,6 +256,7 @@ def print_table(results: list[Result], stub: tuple[Load, Load], rounds: int) -> 
             f"{high.p50_ms:.2f} ({ratio(high.p50_ms, floor.high.p50_ms)})",
             f"{high.p99_ms:.2f} ({ratio(high.p99_ms, floor.high.p99_ms)})",
             f"{high.cpu_us_per_request:.0f}",
+            f"{inprocess[result.name]:.0f} ({ratio(inprocess[result.name], floor_cpu)})",
         ])  # fmt: skip
     widths = [max(len(row[i]) for row in rows) for i in range(len(headers))]
     print()
@@ -261,7 +274,8 @@ def print_table(results: list[Result], stub: tuple[Load, Load], rounds: int) -> 
     )
     print(
         f"Best of {rounds} interleaved round(s), figure by figure. CPU/req: CPU time of the server process during "
-        "the 32-connection run, per request. +p50 @1: added to the floor's p50 at one connection."
+        "the 32-connection run, per request. +p50 @1: added to the floor's p50 at one connection. in-process: "
+        "CPU time per request with the app called directly and the upstream answering at once (bench/inprocess.py)."
     )
 
 
@@ -302,6 +316,7 @@ def main() -> None:
         stub_ceiling = run_wrk(stub_port, STUB_CEILING_CONNECTIONS, args.duration, stub.pid, name="stub", path=path)
 
         running = []  # every target runs from the start; an idle server costs nothing
+        inprocess: dict[str, float] = {}
         for name, project, redis in targets(args):
             env = {"OPENAI_BASE_URL": f"http://127.0.0.1:{stub_port}/v1"}
             if project is None:
@@ -321,6 +336,7 @@ def main() -> None:
             if answer.get("response") != "Hello from the benchmark stub.":
                 sys.exit(f"bench: {name} did not answer from the stub: {answer}")
             running.append((name, port, process, log if project is not None else None))
+            inprocess[name] = cpu_in_process(python, app, cwd, env)
 
         rounds: dict[str, list[Result]] = {name: [] for name, *_ in running}
         for round_number in range(1, args.rounds + 1):
@@ -335,7 +351,7 @@ def main() -> None:
                 lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
                 access = sum(1 for line in lines if line.get("logger") == "access")
                 print(f"bench: {name} wrote {access} JSON access log lines for {len(lines)} lines in all", flush=True)
-        print_table(results, (stub_alone, stub_ceiling), args.rounds)
+        print_table(results, inprocess, (stub_alone, stub_ceiling), args.rounds)
     finally:
         servers.stop_all()
         if args.keep_logs is None:

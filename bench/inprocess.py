@@ -1,0 +1,110 @@
+"""CPU time per request of one ASGI app, in process: no sockets, no load generator, no stub process.
+
+The app is called directly as ASGI, and the HTTP client the openai SDK uses (httpx2) answers at once
+with the stub's completion, so everything else, the SDK included, runs as in production. On a shared
+machine this figure moves far less than wall-clock throughput, which makes it the one to compare
+before and after a change. Run with the rendered project's Python, in the environment the service
+would get (run.py does both):
+
+    python inprocess.py my_llm_service.main:app [--requests 3000] [--profile out.prof]
+"""
+
+import argparse
+import asyncio
+import cProfile
+import importlib
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx2
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stub_upstream import COMPLETION
+
+BODY = b'{"message": "Hello!", "temperature": 0.7, "max_tokens": 16}'
+
+
+async def instant_send(self: httpx2.AsyncClient, request: httpx2.Request, **_: Any) -> httpx2.Response:
+    return httpx2.Response(200, content=COMPLETION, headers={"content-type": "application/json"}, request=request)
+
+
+def scope() -> dict[str, Any]:
+    headers = [
+        (b"host", b"127.0.0.1"),
+        (b"content-type", b"application/json"),
+        (b"x-api-key", os.environ.get("BENCH_API_KEY", "").encode()),
+        (b"content-length", str(len(BODY)).encode()),
+    ]
+    return {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+        "path": "/chat", "raw_path": b"/chat", "query_string": b"", "root_path": "", "headers": headers,
+        "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000), "state": {},
+    }  # fmt: skip
+
+
+async def one_request(app: Any) -> None:
+    body_sent = False
+    status = 0
+
+    async def receive() -> dict[str, Any]:
+        nonlocal body_sent
+        if not body_sent:
+            body_sent = True
+            return {"type": "http.request", "body": BODY, "more_body": False}
+        await asyncio.Event().wait()  # the client never disconnects
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+
+    await app(scope(), receive, send)
+    if status != 200:
+        sys.exit(f"inprocess: POST /chat answered {status}")
+
+
+async def measure(app: Any, requests: int, profile: Path | None) -> float:
+    async with app.router.lifespan_context(app):
+        for _ in range(500):
+            await one_request(app)
+        best = float("inf")
+        for _ in range(3):
+            started = time.process_time()
+            for _ in range(requests):
+                await one_request(app)
+            best = min(best, (time.process_time() - started) / requests)
+        if profile is not None:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(requests):
+                await one_request(app)
+            profiler.disable()
+            profiler.dump_stats(profile)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("app", help="module:attribute of the ASGI app, e.g. my_llm_service.main:app or floor:app")
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--profile", type=Path, help="also write a cProfile of one more batch here")
+    args = parser.parse_args()
+    httpx2.AsyncClient.send = instant_send  # type: ignore[method-assign]
+    sys.stdout = open(os.devnull, "w")  # the service's log lines are still formatted and written
+    module, _, attribute = args.app.partition(":")
+    app = getattr(importlib.import_module(module), attribute)
+    try:
+        import uvloop
+    except ImportError:
+        seconds = asyncio.run(measure(app, args.requests, args.profile))
+    else:
+        seconds = uvloop.run(measure(app, args.requests, args.profile))
+    print(f"INPROCESS us_per_request={seconds * 1e6:.1f}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
