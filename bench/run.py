@@ -3,12 +3,14 @@
 Started by `nox -s bench`, which renders the projects first; by hand:
 
     python bench/run.py --floor-project /tmp/p --service "api_key + memory=/tmp/p" \
-        [--redis-service "api_key + redis=/tmp/q"] [--duration 10] [--warmup 3]
+        [--redis-service "api_key + redis=/tmp/q"] [--duration 10] [--warmup 3] [--rounds 3] [--keep-logs DIR]
 
 Every server runs from a rendered project's own virtualenv (so the floor and the services share every
 library version), one process each, on a free loopback port: the stub upstream (bench/stub_upstream.py,
 answers after 50 ms), the floor (bench/floor.py) and each service as its README starts it
-(`uvicorn <package>.main:app`, one worker). wrk drives the load from its own process with one thread.
+(`uvicorn <package>.main:app`, one worker; a redis service gets its own redis-server). wrk drives the
+load from its own process with one thread; the targets are measured in interleaved rounds and the best
+of each figure kept. bench/inprocess.py adds each app's CPU time per request without sockets.
 Only the standard library is used here, so any Python 3.11+ runs this file.
 """
 
