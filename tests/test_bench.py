@@ -1,0 +1,71 @@
+"""The benchmark harness's own pieces that can be checked without wrk or a rendered project."""
+
+import http.client
+import json
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+sys.path.insert(0, str(BENCH))
+
+import run  # noqa: E402  (bench/ is a directory of scripts, not a package)
+
+
+@pytest.fixture
+def stub_port() -> Iterator[int]:
+    port = run.free_port()
+    stub = subprocess.Popen(
+        [sys.executable, str(BENCH / "stub_upstream.py"), "--port", str(port), "--delay-ms", "50"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the stub did not listen"
+                time.sleep(0.05)
+        yield port
+    finally:
+        stub.terminate()
+        stub.wait(timeout=10)
+
+
+def test_stub_answers_chat_completions_on_one_keep_alive_connection(stub_port: int) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", stub_port, timeout=5)
+    body = json.dumps({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hi"}]})
+    for _ in range(2):  # the second request reuses the connection, as the SDK's pool does
+        connection.request("POST", "/v1/chat/completions", body, {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        completion = json.loads(response.read())
+        assert response.status == 200
+        assert completion["choices"][0]["message"]["content"] == "Hello from the benchmark stub."
+        assert completion["usage"] == {"prompt_tokens": 12, "completion_tokens": 7, "total_tokens": 19}
+    connection.request("POST", "/v1/embeddings", "{}")
+    assert connection.getresponse().status == 404
+    connection.close()
+
+
+def test_best_of_rounds_keeps_each_figure_at_its_best() -> None:
+    def load(requests: int, p50: float, p99: float, cpu: float) -> run.Load:
+        return run.Load(requests, 10.0, 0, 0, p50, p99, cpu)
+
+    rounds = [
+        run.Result("svc", load(190, 53.0, 60.0, 0.5), load(5000, 60.0, 150.0, 10.0)),
+        run.Result("svc", load(180, 52.0, 70.0, 0.6), load(6000, 62.0, 140.0, 9.0)),
+    ]
+
+    best = run.best(rounds)
+
+    assert (best.high.rps, best.high.p50_ms, best.high.p99_ms) == (600.0, 60.0, 140.0)
+    assert best.high.cpu_us_per_request == pytest.approx(1500.0)  # 9 s / 6000 requests
+    assert (best.low.p50_ms, best.low.p99_ms) == (52.0, 60.0)
