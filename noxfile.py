@@ -142,12 +142,6 @@ def sync(session: nox.Session, project: Path) -> None:
     session.run("uv", "sync", "--locked", "--no-dev", "--quiet", "--directory", str(project), external=True, env=env)
 
 
-def sync(session: nox.Session, project: Path) -> None:
-    """The project's own .venv, as its README makes it (nox points uv at the session's venv otherwise)."""
-    env = {"UV_PROJECT_ENVIRONMENT": str(project / ".venv")}
-    session.run("uv", "sync", "--locked", "--no-dev", "--quiet", "--directory", str(project), external=True, env=env)
-
-
 @nox.session(python=PYTHON, default=False)
 def bench(session: nox.Session) -> None:
     """Load-test the rendered service against a bare FastAPI floor (not in the default run; needs wrk)."""
