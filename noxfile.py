@@ -43,6 +43,14 @@ VARIANTS: dict[str, dict[str, str]] = {
     "-".join(combination): dict(zip(MATRIX, combination, strict=True))
     for combination in itertools.product(*(choices(question) for question in MATRIX))
 }
+# The LLM provider and the optional routes, each on and off at least once.
+VARIANTS |= {
+    "azure": {"llm_provider": "azure_openai"},
+    "compatible": {"llm_provider": "openai_compatible"},
+    "minimal": {"streaming": "false", "openai_compatible_api": "false"},
+    "stream-only": {"llm_provider": "azure_openai", "openai_compatible_api": "false"},
+    "v1-only": {"llm_provider": "openai_compatible", "streaming": "false"},
+}
 
 
 def render(session: nox.Session, answers: dict[str, str], dest: Path) -> None:

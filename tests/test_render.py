@@ -33,6 +33,7 @@ DEFAULT_FILES = (
         "src/my_llm_service/limiter.py",
         "src/my_llm_service/llm/__init__.py",
         "src/my_llm_service/llm/base.py",
+        "src/my_llm_service/llm/client.py",
         "src/my_llm_service/llm/fake.py",
         "src/my_llm_service/llm/openai_chat.py",
         "src/my_llm_service/llm/provider.py",
@@ -42,14 +43,20 @@ DEFAULT_FILES = (
         "src/my_llm_service/middleware.py",
         "src/my_llm_service/routes/__init__.py",
         "src/my_llm_service/routes/chat.py",
+        "src/my_llm_service/routes/chat_stream.py",
         "src/my_llm_service/routes/health.py",
+        "src/my_llm_service/routes/openai_api.py",
         "src/my_llm_service/schemas.py",
+        "src/my_llm_service/usage.py",
         "tests/__init__.py",
         "tests/conftest.py",
         "tests/test_auth.py",
         "tests/test_chat.py",
+        "tests/test_chat_stream.py",
         "tests/test_http.py",
         "tests/test_keys.py",
+        "tests/test_openai_api.py",
+        "tests/test_provider.py",
         "tests/test_rate_limits.py",
         "tests/test_service.py",
         "tests/test_upstream_errors.py",
@@ -114,6 +121,27 @@ def test_unknown_model_prices_default_to_zero_and_can_be_answered(render: Render
         render("b", model="my-local-llama", input_price_per_mtok=0.5) / "src/my_llm_service/config.py"
     ).read_text()
     assert "input_price_per_mtok: Annotated[float, Field(ge=0)] = 0.5" in answered
+
+
+def test_prices_are_stored_only_for_unknown_models(render: Render) -> None:
+    """Known models take the table's prices (a `when: false` question): not asked, not stored,
+    so `copier update` follows the table. An unknown model's prices are answers, kept as such."""
+    known = yaml.safe_load((render("a", model="gpt-4o") / ".copier-answers.yml").read_text())
+    assert "input_price_per_mtok" not in known
+    assert "output_price_per_mtok" not in known
+
+    unknown = yaml.safe_load(
+        (render("b", model="my-local-llama", input_price_per_mtok=0.5) / ".copier-answers.yml").read_text()
+    )
+    assert (unknown["input_price_per_mtok"], unknown["output_price_per_mtok"]) == (0.5, 0.0)
+
+
+def test_feature_flags_are_recorded_and_computed_ones_are_not(render: Render) -> None:
+    answers = yaml.safe_load((render(streaming=False) / ".copier-answers.yml").read_text())
+    assert answers["streaming"] is False
+    assert answers["openai_compatible_api"] is True
+    assert "llm_streams" not in answers
+    assert "llm_base_url" not in answers  # asked only for openai_compatible
 
 
 def test_python_version_answer_reaches_the_project(render: Render) -> None:

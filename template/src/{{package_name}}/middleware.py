@@ -13,7 +13,7 @@ from uuid import uuid4
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .errors import error_body
+from .errors import ApiError, error_body
 
 access_logger = logging.getLogger("access")
 logger = logging.getLogger(__name__)
@@ -50,7 +50,8 @@ class RequestContextMiddleware:
 
         try:
             if content_length is not None and content_length > self.max_body_bytes:
-                await _send_error(send_with_id, 413, "REQUEST_TOO_LARGE", self._too_large_message)
+                error = ApiError(413, "REQUEST_TOO_LARGE", self._too_large_message)
+                await _send_error(send_with_id, scope["path"], error)
             else:
                 await self.app(scope, self._limit_body(receive), send_with_id)
         except Exception as exc:
@@ -58,7 +59,8 @@ class RequestContextMiddleware:
             if response_started:
                 raise  # nothing left to say to the client; the server closes the connection
             details = repr(exc) if self.debug else None
-            await _send_error(send_with_id, 500, "INTERNAL_ERROR", "Internal server error", details)
+            error = ApiError(500, "INTERNAL_ERROR", "Internal server error", details=details)
+            await _send_error(send_with_id, scope["path"], error)
         finally:
             access_logger.info(
                 "request",
@@ -117,8 +119,8 @@ def _read_headers(scope: Scope) -> tuple[str, int | None]:
     return request_id or uuid4().hex, content_length
 
 
-async def _send_error(send: Send, status: int, code: str, message: str, details: Any = None) -> None:
-    body = error_body(code, message, details)
+async def _send_error(send: Send, path: str, error: ApiError) -> None:
+    body = error_body(path, error)
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.start", "status": error.status_code, "headers": headers})
     await send({"type": "http.response.body", "body": body})

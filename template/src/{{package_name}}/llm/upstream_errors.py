@@ -45,4 +45,7 @@ def to_api_error(exc: openai.OpenAIError) -> ApiError:
     if isinstance(exc, openai.APIStatusError):
         # 401/403/404 are this service's configuration problems, 5xx the provider's: neither is the caller's.
         return ApiError(502, "UPSTREAM_ERROR", f"The LLM provider failed (HTTP {exc.status_code})")
+    if isinstance(exc, openai.APIError):
+        # An error the provider reported inside a stream that had started well.
+        return ApiError(502, "UPSTREAM_ERROR", "The LLM provider failed mid-answer")
     return malformed_reply(type(exc).__name__)

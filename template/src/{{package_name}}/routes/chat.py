@@ -4,9 +4,8 @@ from fastapi import APIRouter, Request
 
 from ..deps import LLM, AdmittedCaller
 from ..errors import ErrorResponse
-from ..llm.base import Pricing
-from ..middleware import access_log_fields
 from ..schemas import ChatRequest, ChatResponse
+from ..usage import record_usage
 
 router = APIRouter(tags=["chat"])
 
@@ -16,15 +15,10 @@ ERRORS = {status: {"model": ErrorResponse} for status in (400, 401, 403, 413, 42
 @router.post("/chat", responses=ERRORS)  # type: ignore[arg-type]
 async def chat(body: ChatRequest, caller: AdmittedCaller, llm: LLM, request: Request) -> ChatResponse:
     completion = await llm.complete(body.to_messages(), temperature=body.temperature, max_tokens=body.max_tokens)
-    pricing: Pricing = request.app.state.pricing
-    cost = pricing.cost_usd(completion)
-    access_log_fields(request.scope).update(
-        prompt_tokens=completion.prompt_tokens, completion_tokens=completion.completion_tokens, cost_usd=cost
-    )
     return ChatResponse(
         response=completion.text,
         model=completion.model,
         prompt_tokens=completion.prompt_tokens,
         completion_tokens=completion.completion_tokens,
-        cost_usd=cost,
+        cost_usd=record_usage(request, completion),
     )

@@ -1,0 +1,108 @@
+"""What each LLM and API option renders, and what it must leave out."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import Render
+from .test_render import DEFAULT_FILES, files_of
+
+PKG = "src/my_llm_service"
+STREAMING_FILES = {f"{PKG}/routes/chat_stream.py", "tests/test_chat_stream.py"}
+OPENAI_API_FILES = {f"{PKG}/routes/openai_api.py", "tests/test_openai_api.py"}
+
+
+def text_of(project: Path) -> str:
+    return "\n".join(
+        (project / name).read_text() for name in sorted(files_of(project)) if name != ".copier-answers.yml"
+    )
+
+
+def test_minimal_renders_no_streaming_and_no_v1(render: Render) -> None:
+    project = render(streaming=False, openai_compatible_api=False)
+
+    assert files_of(project) == DEFAULT_FILES - STREAMING_FILES - OPENAI_API_FILES
+    source = text_of(project / "src")
+    for trace in ("open_stream", "/chat/stream", "/v1", "Bearer", "openai_error", "ChatStream", "EventSource"):
+        assert trace not in source, trace
+    readme = (project / "README.md").read_text()
+    assert "/chat/stream" not in readme
+    assert "/v1" not in readme
+
+
+def test_streaming_only(render: Render) -> None:
+    project = render(openai_compatible_api=False)
+
+    assert files_of(project) == DEFAULT_FILES - OPENAI_API_FILES
+    source = text_of(project / "src")
+    assert "open_stream" in source
+    assert "/v1" not in source
+    assert "Bearer" not in source
+
+
+def test_v1_only_still_streams_upstream(render: Render) -> None:
+    project = render(streaming=False)
+
+    assert files_of(project) == DEFAULT_FILES - STREAMING_FILES
+    assert "open_stream" in (project / f"{PKG}/llm/openai_chat.py").read_text()
+    assert "/chat/stream" not in (project / "README.md").read_text()
+
+
+@pytest.mark.parametrize(
+    ("provider", "present", "absent"),
+    [
+        ("openai", ["openai.AsyncOpenAI(", "OPENAI_API_KEY"], ["Azure", "AZURE_", "EMPTY"]),
+        (
+            "azure_openai",
+            ["openai.AsyncAzureOpenAI(", "AZURE_OPENAI_ENDPOINT", "azure_openai_deployment", "openai_api_version"],
+            ["settings.openai_api_key", "openai_base_url", "EMPTY"],
+        ),
+        (
+            "openai_compatible",
+            [
+                "openai.AsyncOpenAI(",
+                'openai_base_url: Annotated[str, Field(min_length=1)] = "http://localhost:11434/v1"',
+            ],
+            ["Azure", "AZURE_"],
+        ),
+    ],
+)
+def test_each_provider_renders_only_its_client(
+    render: Render, provider: str, present: list[str], absent: list[str]
+) -> None:
+    project = render(llm_provider=provider)
+
+    assert files_of(project) == DEFAULT_FILES
+    source = text_of(project / "src")
+    for text in present:
+        assert text in source, text
+    for text in absent:
+        assert text not in source, text
+
+
+def test_compatible_server_url_and_model(render: Render) -> None:
+    project = render(llm_provider="openai_compatible", llm_base_url="http://gpu-box:8000/v1")
+
+    config = (project / f"{PKG}/config.py").read_text()
+    assert 'openai_base_url: Annotated[str, Field(min_length=1)] = "http://gpu-box:8000/v1"' in config
+    assert 'llm_model: Annotated[str, Field(min_length=1)] = "llama3.2"' in config  # the provider's default
+    assert "input_price_per_mtok: Annotated[float, Field(ge=0)] = 0.0" in config
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["llm_base_url"] == "http://gpu-box:8000/v1"
+    assert "http://gpu-box:8000/v1" in (project / "README.md").read_text()
+
+
+def test_azure_deployment_defaults_to_the_model(render: Render) -> None:
+    config = (render(llm_provider="azure_openai", model="gpt-4o") / f"{PKG}/config.py").read_text()
+    assert 'azure_openai_deployment: Annotated[str, Field(min_length=1)] = "gpt-4o"' in config
+    assert "input_price_per_mtok: Annotated[float, Field(ge=0)] = 2.5" in config
+
+
+def test_api_key_scheme_reads_bearer_only_for_v1(render: Render) -> None:
+    with_v1 = (render("a") / f"{PKG}/auth.py").read_text()
+    assert "HTTPBearer" in with_v1
+    assert "authenticate_openai_client" in with_v1
+    without_v1 = (render("b", openai_compatible_api=False) / f"{PKG}/auth.py").read_text()
+    assert "HTTPBearer" not in without_v1
+    assert "Bearer" not in (render("c", openai_compatible_api=False) / f"{PKG}/deps.py").read_text()
