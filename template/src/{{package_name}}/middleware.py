@@ -7,13 +7,13 @@ and each request costs one extra function call, not an extra task.
 import logging
 import re
 import time
-from typing import Any
 from uuid import uuid4
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .errors import ApiError, error_body
+from .context import attach_context
+from .errors import ApiError, ErrorCode, error_body
 
 access_logger = logging.getLogger("access")
 logger = logging.getLogger(__name__)
@@ -34,8 +34,7 @@ class RequestContextMiddleware:
 
         started_at = time.perf_counter()
         request_id, content_length = _read_headers(scope)
-        state: dict[str, Any] = scope.setdefault("state", {})
-        state["request_id"] = request_id
+        context = attach_context(scope, request_id)
         id_header = (b"x-request-id", request_id.encode())
         status = 500
         response_started = False
@@ -45,12 +44,12 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 response_started = True
                 status = message["status"]
-                message["headers"] = [*message.get("headers", ()), id_header, *state.get("response_headers", ())]
+                message["headers"] = [*message.get("headers", ()), id_header, *context.response_headers]
             await send(message)
 
         try:
             if content_length is not None and content_length > self.max_body_bytes:
-                error = ApiError(413, "REQUEST_TOO_LARGE", self._too_large_message)
+                error = ApiError(413, ErrorCode.REQUEST_TOO_LARGE, self._too_large_message)
                 await _send_error(send_with_id, scope["path"], error)
             else:
                 await self.app(scope, self._limit_body(receive), send_with_id)
@@ -59,7 +58,7 @@ class RequestContextMiddleware:
             if response_started:
                 raise  # nothing left to say to the client; the server closes the connection
             details = repr(exc) if self.debug else None
-            error = ApiError(500, "INTERNAL_ERROR", "Internal server error", details=details)
+            error = ApiError(500, ErrorCode.INTERNAL_ERROR, "Internal server error", details=details)
             await _send_error(send_with_id, scope["path"], error)
         finally:
             access_logger.info(
@@ -70,7 +69,7 @@ class RequestContextMiddleware:
                     "path": scope["path"],
                     "status": status,
                     "latency_ms": round((time.perf_counter() - started_at) * 1000, 2),
-                    **state.get("access_log", {}),
+                    **context.access_log_fields(),
                 },
             )
 
@@ -93,17 +92,6 @@ class RequestContextMiddleware:
             return message
 
         return limited_receive
-
-
-def access_log_fields(scope: Scope) -> dict[str, Any]:
-    """Fields a handler adds to this request's access log line (caller, tokens, cost)."""
-    fields: dict[str, Any] = scope["state"].setdefault("access_log", {})
-    return fields
-
-
-def add_response_headers(scope: Scope, headers: list[tuple[bytes, bytes]]) -> None:
-    """Headers for whatever response this request ends with, error responses included."""
-    scope["state"].setdefault("response_headers", []).extend(headers)
 
 
 def _read_headers(scope: Scope) -> tuple[str, int | None]:

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .llm.base import Messages
+from .llm.completion import Messages
 
 
 class ChatRequest(BaseModel):

@@ -1,16 +1,18 @@
-"""What a completion cost, computed from its real token usage and logged with the request."""
+"""Metering: what a completion cost, recorded on the request for the access log and the token charge."""
 
-from fastapi import Request
-
-from .llm.base import Completion, Pricing
-from .middleware import access_log_fields
+from .context import RequestContext, Usage
+from .llm.completion import Completion, Pricing
 
 
-def record_usage(request: Request, completion: Completion) -> float:
-    """The completion's cost in USD, also added to the request's access log line."""
-    pricing: Pricing = request.app.state.pricing
-    cost = pricing.cost_usd(completion)
-    access_log_fields(request.scope).update(
-        prompt_tokens=completion.prompt_tokens, completion_tokens=completion.completion_tokens, cost_usd=cost
-    )
-    return cost
+class Meter:
+    def __init__(self, context: RequestContext, pricing: Pricing) -> None:
+        self._context = context
+        self._pricing = pricing
+
+    def record(self, completion: Completion) -> Usage:
+        usage = Usage(completion.prompt_tokens, completion.completion_tokens, self._pricing.cost_usd(completion))
+        self._context.usage = usage
+        return usage
+
+    def record_stream_error(self, error_code: str) -> None:
+        self._context.log_fields["stream_error"] = error_code

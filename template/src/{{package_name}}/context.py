@@ -1,0 +1,61 @@
+"""What the service knows about the request in flight: one typed record per request.
+
+The middleware creates it; authentication, the rate limiter and the routes fill it in; the
+access log and the token charge read it once the response is done.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.types import Scope
+
+from .caller import Caller
+
+_SCOPE_KEY = "request_context"
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """What one completion used and cost."""
+
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: float
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+@dataclass(slots=True)
+class RequestContext:
+    request_id: str
+    caller: Caller | None = None
+    usage: Usage | None = None
+    response_headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+    """Headers for whatever response the request ends with, error responses included."""
+    log_fields: dict[str, Any] = field(default_factory=dict)
+    """Anything else worth a field on the access log line (say, how a stream failed)."""
+
+    def access_log_fields(self) -> dict[str, Any]:
+        fields = dict(self.log_fields)
+        if self.caller is not None:
+            fields["caller"] = self.caller.id
+        if self.usage is not None:
+            fields.update(
+                prompt_tokens=self.usage.prompt_tokens,
+                completion_tokens=self.usage.completion_tokens,
+                cost_usd=self.usage.cost_usd,
+            )
+        return fields
+
+
+def attach_context(scope: Scope, request_id: str) -> RequestContext:
+    context = RequestContext(request_id)
+    scope[_SCOPE_KEY] = context
+    return context
+
+
+def context_of(scope: Scope) -> RequestContext:
+    context: RequestContext = scope[_SCOPE_KEY]
+    return context

@@ -1,0 +1,37 @@
+"""How an upstream call can fail, in the LLM layer's own terms.
+
+The HTTP edge (errors.py) maps each to a status and an error code. Messages are safe to show
+the caller: they never quote the provider's key or its raw reply.
+"""
+
+
+class LLMError(Exception):
+    """The upstream call failed."""
+
+
+class LLMTimeoutError(LLMError):
+    def __init__(self) -> None:
+        super().__init__("The LLM provider did not answer in time")
+
+
+class LLMRejectedError(LLMError):
+    """The provider refused the request's content (context length, content policy): the caller's to fix."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("The LLM provider rejected the request")
+        self.reason = reason
+
+
+class LLMRateLimitedError(LLMError):
+    def __init__(self, retry_after: str | None) -> None:
+        super().__init__("The LLM provider is rate limiting this service; try again later")
+        self.retry_after = retry_after
+
+
+class LLMUnavailableError(LLMError):
+    """Unreachable, failing (5xx), or refusing this service's own credentials or configuration."""
+
+
+class LLMMalformedReplyError(LLMError):
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"The LLM provider sent a malformed reply: {reason}")
