@@ -1,0 +1,1 @@
+"""Helpers the tests share: the fake upstream, credentials, configurations and readers of responses."""
