@@ -16,7 +16,7 @@ SETTINGS = {
     "api_key": ["api_keys", "api_keys_file"],
     "bearer": ["api_keys", "api_keys_file"],
     "jwt": ["jwt_secret", "jwt_jwks_url", "jwt_audience", "jwt_issuer", "jwt_tier_claim"],
-    "none": ["trust_forwarded_for"],
+    "none": [],
 }
 ALL_SETTINGS = {name for names in SETTINGS.values() for name in names}
 
@@ -41,7 +41,7 @@ def test_each_scheme_renders_exactly_its_files(render: Render, scheme: str, file
 @pytest.mark.parametrize("scheme", list(SETTINGS))
 def test_settings_are_the_schemes_own(render: Render, scheme: str) -> None:
     project = render(auth_scheme=scheme)
-    config = read(project, f"{PACKAGE}/config.py")
+    config = "\n".join(path.read_text() for path in (project / PACKAGE).rglob("*.py"))
     readme = read(project, "README.md")
     for name in SETTINGS[scheme]:
         assert f"    {name}:" in config
@@ -79,10 +79,11 @@ def test_readme_shows_how_to_call_each_scheme(render: Render, scheme: str, heade
 def test_auth_modules_use_only_their_own_machinery(render: Render) -> None:
     for scheme, must, must_not in [
         # api_key reads `Authorization: Bearer` too, on /v1 only (see test_variants.py).
-        ("api_key", ["APIKeyHeader", "from .keys import KeyStore"], [".tokens"]),
-        ("bearer", ["HTTPBearer", "from .keys import KeyStore", 'error="invalid_token"'], ["APIKeyHeader"]),
-        ("jwt", ["HTTPBearer", "from .tokens import", 'error="invalid_token"'], ["KeyStore", "APIKeyHeader"]),
-        ("none", ["client_address", "x-forwarded-for"], ["KeyStore", ".tokens", "HTTPBearer", "APIKeyHeader"]),
+        ("api_key", ["APIKeyHeader", ".key_store."], [".tokens", "token_verifier"]),
+        ("bearer", ["HTTPBearer", ".key_store.", 'error="invalid_token"'], ["APIKeyHeader", "token_verifier"]),
+        ("jwt", ["HTTPBearer", ".token_verifier.", 'error="invalid_token"'], ["key_store", "APIKeyHeader"]),
+        # The client address comes from the server, which handles proxy headers itself.
+        ("none", ["request.client"], ["key_store", ".tokens", "HTTPBearer", "APIKeyHeader", "request.headers"]),
     ]:
         project = render(scheme, auth_scheme=scheme)
         auth = read(project, f"{PACKAGE}/auth.py")
@@ -90,9 +91,9 @@ def test_auth_modules_use_only_their_own_machinery(render: Render) -> None:
             assert text in auth, (scheme, text)
         for text in must_not:
             assert text not in auth, (scheme, text)
-        application = read(project, f"{PACKAGE}/application.py")
-        assert ("KeyStore" in application) is (scheme in ("api_key", "bearer"))
-        assert ("token_verifier" in application) is (scheme == "jwt")
+        services = read(project, f"{PACKAGE}/services.py")
+        assert ("KeyStore" in services) is (scheme in ("api_key", "bearer"))
+        assert ("token_verifier" in services) is (scheme == "jwt")
 
 
 def test_no_key_store_trace_without_a_key_store(render: Render) -> None:

@@ -55,9 +55,9 @@ def test_update_follows_the_table_for_known_models_and_keeps_answers(template: P
     for project in (known, unknown):
         copier.run_update(project, defaults=True, overwrite=True, unsafe=True, skip_tasks=True, quiet=True)
 
-    known_config = (known / "src/my_llm_service/config.py").read_text()
+    known_config = (known / "src/my_llm_service/llm/settings.py").read_text()
     assert "input_price_per_mtok: Annotated[float, Field(ge=0)] = 0.2" in known_config
     assert "output_price_per_mtok: Annotated[float, Field(ge=0)] = 0.8" in known_config
-    unknown_config = (unknown / "src/my_llm_service/config.py").read_text()
+    unknown_config = (unknown / "src/my_llm_service/llm/settings.py").read_text()
     assert "input_price_per_mtok: Annotated[float, Field(ge=0)] = 0.5" in unknown_config
     assert "output_price_per_mtok: Annotated[float, Field(ge=0)] = 1.5" in unknown_config

@@ -23,20 +23,30 @@ DEFAULT_FILES = (
         "README.md",
         "pyproject.toml",
         "src/my_llm_service/__init__.py",
+        "src/my_llm_service/admission.py",
         "src/my_llm_service/application.py",
         "src/my_llm_service/auth.py",
         "src/my_llm_service/caller.py",
         "src/my_llm_service/config.py",
+        "src/my_llm_service/context.py",
         "src/my_llm_service/deps.py",
         "src/my_llm_service/errors.py",
         "src/my_llm_service/keys.py",
-        "src/my_llm_service/limiter.py",
+        "src/my_llm_service/limiter/__init__.py",
+        "src/my_llm_service/limiter/limiter.py",
+        "src/my_llm_service/limiter/memory_store.py",
+        "src/my_llm_service/limiter/store.py",
+        "src/my_llm_service/limiter/tiers.py",
         "src/my_llm_service/llm/__init__.py",
         "src/my_llm_service/llm/base.py",
         "src/my_llm_service/llm/client.py",
+        "src/my_llm_service/llm/completion.py",
+        "src/my_llm_service/llm/errors.py",
         "src/my_llm_service/llm/fake.py",
         "src/my_llm_service/llm/openai_chat.py",
         "src/my_llm_service/llm/provider.py",
+        "src/my_llm_service/llm/settings.py",
+        "src/my_llm_service/llm/stream.py",
         "src/my_llm_service/llm/upstream_errors.py",
         "src/my_llm_service/logs.py",
         "src/my_llm_service/main.py",
@@ -47,9 +57,20 @@ DEFAULT_FILES = (
         "src/my_llm_service/routes/health.py",
         "src/my_llm_service/routes/openai_api.py",
         "src/my_llm_service/schemas.py",
+        "src/my_llm_service/services.py",
         "src/my_llm_service/usage.py",
+        "src/my_llm_service/v1/__init__.py",
+        "src/my_llm_service/v1/chunks.py",
+        "src/my_llm_service/v1/errors.py",
+        "src/my_llm_service/v1/schemas.py",
         "tests/__init__.py",
         "tests/conftest.py",
+        "tests/support/__init__.py",
+        "tests/support/credentials.py",
+        "tests/support/provider.py",
+        "tests/support/service.py",
+        "tests/support/sse.py",
+        "tests/support/upstream.py",
         "tests/test_auth.py",
         "tests/test_chat.py",
         "tests/test_chat_stream.py",
@@ -107,18 +128,18 @@ def test_names_derive_from_project_name(render: Render) -> None:
 
 
 def test_known_model_prices_become_defaults(render: Render) -> None:
-    config = (render(model="gpt-4o") / "src/my_llm_service/config.py").read_text()
+    config = (render(model="gpt-4o") / "src/my_llm_service/llm/settings.py").read_text()
     assert "input_price_per_mtok: Annotated[float, Field(ge=0)] = 2.5" in config
     assert "output_price_per_mtok: Annotated[float, Field(ge=0)] = 10.0" in config
 
 
 def test_unknown_model_prices_default_to_zero_and_can_be_answered(render: Render) -> None:
-    unknown = (render("a", model="my-local-llama") / "src/my_llm_service/config.py").read_text()
+    unknown = (render("a", model="my-local-llama") / "src/my_llm_service/llm/settings.py").read_text()
     assert 'llm_model: Annotated[str, Field(min_length=1)] = "my-local-llama"' in unknown
     assert "input_price_per_mtok: Annotated[float, Field(ge=0)] = 0.0" in unknown
 
     answered = (
-        render("b", model="my-local-llama", input_price_per_mtok=0.5) / "src/my_llm_service/config.py"
+        render("b", model="my-local-llama", input_price_per_mtok=0.5) / "src/my_llm_service/llm/settings.py"
     ).read_text()
     assert "input_price_per_mtok: Annotated[float, Field(ge=0)] = 0.5" in answered
 
@@ -160,10 +181,14 @@ def test_redis_limiter_renders_its_module_tests_settings_and_client(render: Rend
     project = render(limiter_backend="redis")
 
     files = files_of(project)
-    assert files == DEFAULT_FILES | {"src/my_llm_service/redis_limiter.py", "tests/test_redis_limiter.py"}
+    assert files == DEFAULT_FILES - {"src/my_llm_service/limiter/memory_store.py"} | {
+        "src/my_llm_service/limiter/redis_store.py",
+        "tests/support/redis_server.py",
+        "tests/test_redis_limiter.py",
+    }
     assert any(dependency.startswith("redis") for dependency in dependencies_of(project))
     assert any(dependency.startswith("limits") for dependency in dependencies_of(project))
-    config = (project / "src/my_llm_service/config.py").read_text()
+    config = (project / "src/my_llm_service/limiter/redis_store.py").read_text()
     assert 'redis_url: RedisDsn = RedisDsn("redis://localhost:6379/0")' in config
     assert "rate_limit_fail_open: bool = False" in config
     readme = (project / "README.md").read_text()
@@ -183,7 +208,8 @@ def test_memory_limiter_leaves_no_trace_of_redis(render: Render) -> None:
 def test_no_limiter_renders_no_limiter_code_dependency_or_setting(render: Render) -> None:
     project = render(limiter_backend="none")
 
-    assert files_of(project) == DEFAULT_FILES - {"src/my_llm_service/limiter.py", "tests/test_rate_limits.py"}
+    limiter_files = {name for name in DEFAULT_FILES if name.startswith("src/my_llm_service/limiter/")}
+    assert files_of(project) == DEFAULT_FILES - limiter_files - {"tests/test_rate_limits.py"}
     assert not any(dependency.startswith(("limits", "redis")) for dependency in dependencies_of(project))
     for name in files_of(project) - {".copier-answers.yml"}:
         text = (project / name).read_text()

@@ -10,7 +10,16 @@ from .test_render import DEFAULT_FILES, files_of
 
 PKG = "src/my_llm_service"
 STREAMING_FILES = {f"{PKG}/routes/chat_stream.py", "tests/test_chat_stream.py"}
-OPENAI_API_FILES = {f"{PKG}/routes/openai_api.py", "tests/test_openai_api.py"}
+OPENAI_API_FILES = {
+    f"{PKG}/routes/openai_api.py",
+    f"{PKG}/v1/__init__.py",
+    f"{PKG}/v1/chunks.py",
+    f"{PKG}/v1/errors.py",
+    f"{PKG}/v1/schemas.py",
+    "tests/test_openai_api.py",
+}
+# Read by either streaming route: without both, the LLM client never streams.
+UPSTREAM_STREAM_FILES = {f"{PKG}/llm/stream.py", "tests/support/sse.py"}
 
 
 def text_of(project: Path) -> str:
@@ -22,7 +31,7 @@ def text_of(project: Path) -> str:
 def test_minimal_renders_no_streaming_and_no_v1(render: Render) -> None:
     project = render(streaming=False, openai_compatible_api=False)
 
-    assert files_of(project) == DEFAULT_FILES - STREAMING_FILES - OPENAI_API_FILES
+    assert files_of(project) == DEFAULT_FILES - STREAMING_FILES - OPENAI_API_FILES - UPSTREAM_STREAM_FILES
     source = text_of(project / "src")
     for trace in ("open_stream", "/chat/stream", "/v1", "Bearer", "openai_error", "ChatStream", "EventSource"):
         assert trace not in source, trace
@@ -84,7 +93,7 @@ def test_each_provider_renders_only_its_client(
 def test_compatible_server_url_and_model(render: Render) -> None:
     project = render(llm_provider="openai_compatible", llm_base_url="http://gpu-box:8000/v1")
 
-    config = (project / f"{PKG}/config.py").read_text()
+    config = text_of(project / "src")
     assert 'openai_base_url: Annotated[str, Field(min_length=1)] = "http://gpu-box:8000/v1"' in config
     assert 'llm_model: Annotated[str, Field(min_length=1)] = "llama3.2"' in config  # the provider's default
     assert "input_price_per_mtok: Annotated[float, Field(ge=0)] = 0.0" in config
@@ -94,7 +103,7 @@ def test_compatible_server_url_and_model(render: Render) -> None:
 
 
 def test_azure_deployment_defaults_to_the_model(render: Render) -> None:
-    config = (render(llm_provider="azure_openai", model="gpt-4o") / f"{PKG}/config.py").read_text()
+    config = text_of(render(llm_provider="azure_openai", model="gpt-4o") / "src")
     assert 'azure_openai_deployment: Annotated[str, Field(min_length=1)] = "gpt-4o"' in config
     assert "input_price_per_mtok: Annotated[float, Field(ge=0)] = 2.5" in config
 

@@ -1,7 +1,7 @@
 """What the service knows about the request in flight: one typed record per request.
 
-The middleware creates it; authentication, the rate limiter and the routes fill it in; the
-access log and the token charge read it once the response is done.
+The middleware creates it; authentication and the routes fill it in; whatever runs once the
+response is done (the access log, the charge of what the call used) reads it.
 """
 
 from dataclasses import dataclass, field
