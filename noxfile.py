@@ -145,10 +145,10 @@ def update(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """ruff on the template's own Python (noxfile, tests, bench); the template repo's own CI workflows."""
+    """ruff on the template's own Python (noxfile, tests, bench, migrations); the template repo's own CI workflows."""
     session.install("ruff>=0.8", *DEPLOY_CHECKERS)
-    session.run("ruff", "check", "noxfile.py", "tests", "bench")
-    session.run("ruff", "format", "--check", "noxfile.py", "tests", "bench")
+    session.run("ruff", "check", "noxfile.py", "tests", "bench", "migrations")
+    session.run("ruff", "format", "--check", "noxfile.py", "tests", "bench", "migrations")
     check_workflows(session, sorted(str(path.relative_to(ROOT)) for path in ROOT.glob(".github/workflows/*.yml")))
 
 
