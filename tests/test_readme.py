@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pydantic_core
 import pytest
 import yaml
 
@@ -67,17 +68,26 @@ def test_template_readme_says_how_check_update_exits_and_that_pins_cannot_go_bac
 @pytest.mark.parametrize(
     ("answers", "chat_cost", "stream_cost"),
     [
-        ({}, "8.55e-06", "3.15e-06"),  # gpt-4o-mini: 0.15 and 0.60 USD per 1M tokens
-        ({"model": "gpt-4o"}, "0.0001425", "5.25e-05"),  # 2.50 and 10.00
+        ({}, "8.55e-6", "3.15e-6"),  # gpt-4o-mini: 0.15 and 0.60 USD per 1M tokens
+        ({"model": "gpt-4o"}, "0.0001425", "0.0000525"),  # 2.50 and 10.00
         ({"llm_provider": "openai_compatible"}, "0.0", "0.0"),  # an unknown model: no prices
-        ({"model": "my-llama", "input_price_per_mtok": 1, "output_price_per_mtok": 2}, "3.3e-05", "1.5e-05"),
+        ({"model": "my-llama", "input_price_per_mtok": 1, "output_price_per_mtok": 2}, "0.000033", "0.000015"),
+        ({"model": "my-llama", "input_price_per_mtok": 0.01, "output_price_per_mtok": 0.01}, "2.1e-7", "1.2e-7"),
     ],
 )
 def test_example_costs_follow_their_tokens_and_the_prices(
     render: Render, answers: dict[str, object], chat_cost: str, stream_cost: str
 ) -> None:
-    """9 prompt and 12 (/chat) or 3 (stream) completion tokens, priced as the service prices them."""
-    readme = (render(**answers) / "README.md").read_text()
+    """9 prompt and 12 (/chat) or 3 (stream) completion tokens, priced as the service prices them,
+    written as its JSON writes them (pydantic: 8.55e-6, 0.0000525)."""
+    project = render(**answers)
+    answered = answers_of(project)
+    known = yaml.safe_load((ROOT / "copier.yml").read_text())["known_model_prices"]["default"]
+    prices = known.get(answered["model"], [answered.get("input_price_per_mtok"), answered.get("output_price_per_mtok")])
+    for completion_tokens, figure in ((12, chat_cost), (3, stream_cost)):
+        cost = round((9 * prices[0] + completion_tokens * prices[1]) / 1_000_000, 8)
+        assert pydantic_core.to_json(cost).decode() == figure  # the service's formula, and its JSON
+    readme = (project / "README.md").read_text()
 
     assert f'"prompt_tokens": 9, "completion_tokens": 12, "cost_usd": {chat_cost}}}' in readme
     assert f'"prompt_tokens":9,"completion_tokens":3,"cost_usd":{stream_cost}}}' in readme
