@@ -327,8 +327,10 @@ def test_update_migrates_a_renamed_answer(tmp_path: Path) -> None:
         in (project / f"src/{PACKAGE}/config.py").read_text()
     )
 
-    update(project)
+    output = update(project)
 
+    assert_migrations_print_no_source(output)
+    assert ".copier-answers.yml: answer 'llm_model' renamed to 'model'" in output
     assert_no_conflicts(project)
     answers = answers_of(project)
     assert answers["model"] == "gpt-4.1"
