@@ -41,8 +41,11 @@ def has_markers(path: Path) -> bool:
 
 def restore_committed_lock() -> None:
     """Undo the update's text merge of uv.lock (`uv lock` redoes it properly)."""
+    lock = Path("uv.lock")
     if subprocess.run(["git", "cat-file", "-e", "HEAD:./uv.lock"], capture_output=True, check=False).returncode == 0:
         subprocess.run(["git", "checkout", "HEAD", "--", "uv.lock"], check=True)
+    elif lock.is_file() and has_markers(lock):  # never committed: `uv lock` makes a new one
+        lock.unlink()
     Path("uv.lock.rej").unlink(missing_ok=True)
 
 
@@ -65,9 +68,12 @@ def report(conflicted: list[str], rejected: list[str], lock_problem: str | None)
     lines += [
         ".copier-answers.yml already records the new template version (`copier check-update` says it is",
         "up to date), so resolve these rather than updating again:",
-        "  - in each file with markers, merge the lines between <<<<<<< and >>>>>>> and delete the markers",
-        "    (`git diff` shows them);",
     ]
+    if conflicted:
+        lines.append(
+            "  - in each file with markers, merge the lines between <<<<<<< and >>>>>>> and delete the markers"
+        )
+        lines.append("    (`git diff` shows them);")
     if rejected:
         lines.append("  - make the change each .rej file shows by hand in the file it names, then delete the .rej;")
     if lock_problem:
