@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hatchling.builders.wheel import WheelBuilder
 
 from .conftest import Render
 
@@ -133,6 +132,8 @@ def test_derived_names_pass_their_validators(render: Render, project_name: str, 
 
 def test_a_package_name_other_than_the_slug_builds(render: Render) -> None:
     """hatchling finds src/<slug with _> by itself; any other package name must be named to it."""
+    from hatchling.builders.wheel import WheelBuilder  # here: test_variants imports this module's names
+
     project = render(package_name="chatbot")
 
     builder = WheelBuilder(str(project))
