@@ -43,11 +43,18 @@ VARIANTS: dict[str, dict[str, str]] = {
     "-".join(combination): dict(zip(MATRIX, combination, strict=True))
     for combination in itertools.product(*(choices(question) for question in MATRIX))
 }
-# The LLM provider and the optional routes, each on and off at least once.
+# The LLM provider and the optional routes, each on and off at least once; and once, names that
+# differ from the defaults: a project name the slug is derived from (a leading digit, accents) and a
+# package name other than the slug's.
 VARIANTS |= {
     "azure": {"llm_provider": "azure_openai"},
     "compatible": {"llm_provider": "openai_compatible"},
-    "minimal": {"streaming": "false", "openai_compatible_api": "false"},
+    "minimal": {
+        "streaming": "false",
+        "openai_compatible_api": "false",
+        "project_name": "2024 Ünïcode Bot",
+        "package_name": "chatbot",
+    },
     "stream-only": {"llm_provider": "azure_openai", "openai_compatible_api": "false"},
     "v1-only": {"llm_provider": "openai_compatible", "streaming": "false"},
 }
@@ -120,7 +127,8 @@ for _variant, _answers in SHORT_NAMES.items():
 @nox.session(python=PYTHON)
 def template_tests(session: nox.Session) -> None:
     """The template's own tests: rendering, validators, file sets, answers file."""
-    session.install(COPIER, "nox", "pytest>=8.3", "pyyaml>=6")
+    # hatchling: what the rendered projects build with (a test asks it which files a wheel ships).
+    session.install(COPIER, "nox", "pytest>=8.3", "pyyaml>=6", "hatchling>=1.26")
     session.run("pytest", "-q", "tests", "-m", "not update", *session.posargs)
 
 
@@ -137,10 +145,10 @@ def update(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """ruff on the template's own Python (noxfile, tests, bench); the template repo's own CI workflows."""
+    """ruff on the template's own Python (noxfile, tests, bench, migrations); the template repo's own CI workflows."""
     session.install("ruff>=0.8", *DEPLOY_CHECKERS)
-    session.run("ruff", "check", "noxfile.py", "tests", "bench")
-    session.run("ruff", "format", "--check", "noxfile.py", "tests", "bench")
+    session.run("ruff", "check", "noxfile.py", "tests", "bench", "migrations")
+    session.run("ruff", "format", "--check", "noxfile.py", "tests", "bench", "migrations")
     check_workflows(session, sorted(str(path.relative_to(ROOT)) for path in ROOT.glob(".github/workflows/*.yml")))
 
 

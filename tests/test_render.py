@@ -5,6 +5,7 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 from .conftest import Render
@@ -125,6 +126,41 @@ def test_names_derive_from_project_name(render: Render) -> None:
     project = render(project_name="  Acme: Support Bot 2 ")
     assert (project / "src/acme_support_bot_2/main.py").is_file()
     assert 'name = "acme-support-bot-2"' in (project / "pyproject.toml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("project_name", "slug", "package"),
+    [
+        ("2024 Bot", "svc-2024-bot", "svc_2024_bot"),  # a slug must start with a letter
+        ("Ünïcode Bot", "unicode-bot", "unicode_bot"),
+        ("U\u0308nicode Bot", "unicode-bot", "unicode_bot"),  # decomposed: U + combining diaeresis
+        ("Straße Ærø Łódź", "strasse-aero-lodz", "strasse_aero_lodz"),
+        ("İstanbul Çay", "istanbul-cay", "istanbul_cay"),
+        ("Привет Бот", "privet-bot", "privet_bot"),
+        ("Ελληνικά 3", "ellinika-3", "ellinika_3"),
+        ("日本語", "svc", "svc"),  # nothing to transliterate: still a valid slug
+        ("Class", "class", "class_"),  # a keyword is not a package name
+    ],
+)
+def test_derived_names_pass_their_validators(render: Render, project_name: str, slug: str, package: str) -> None:
+    """Only project_name is answered: the derived slug and package name must be valid answers."""
+    project = render(project_name=project_name)
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+
+    assert (answers["project_slug"], answers["package_name"]) == (slug, package)
+    assert (project / f"src/{package}/main.py").is_file()
+
+
+def test_a_package_name_other_than_the_slug_builds(render: Render) -> None:
+    """hatchling finds src/<slug with _> by itself; any other package name must be named to it."""
+    from hatchling.builders.wheel import WheelBuilder  # here: test_variants imports this module's names
+
+    project = render(package_name="chatbot")
+
+    builder = WheelBuilder(str(project))
+    shipped = {included.distribution_path for included in builder.recurse_included_files()}
+    assert "chatbot/main.py" in shipped
+    assert not any(path.startswith("tests/") for path in shipped)
 
 
 def test_known_model_prices_become_defaults(render: Render) -> None:

@@ -7,6 +7,8 @@ runs `copier update --vcs-ref HEAD` as the generated README tells them to, and a
 - the template's changes arrived: the result equals a fresh render of the working tree with the
   same answers and the same edits (so every new file, changed line and removed file is checked);
 - the updated project's own ruff, mypy and pytest pass.
+The conflict tests instead edit the lines the template changed, and assert that the update names
+every file left to resolve and re-locks uv.lock only when pyproject.toml parses.
 """
 
 import os
@@ -14,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,19 +43,19 @@ def git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(f"GIT_{role}_EMAIL", "owner@example.com")
 
 
-def run(cwd: Path, *command: str) -> str:
+def run(cwd: Path, *command: str) -> subprocess.CompletedProcess[str]:
     # Without nox's environment variables, which would make uv sync the project into nox's venv.
     env = {key: value for key, value in os.environ.items() if key not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT"}}
     result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 0, f"{' '.join(command)} failed in {cwd}:\n{result.stdout}\n{result.stderr}"
-    return result.stdout
+    return result
 
 
 def git(cwd: Path, *args: str) -> str:
-    return run(cwd, "git", *args)
+    return run(cwd, "git", *args).stdout
 
 
-def copier(cwd: Path, *args: str) -> str:
+def copier(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return run(cwd, sys.executable, "-m", "copier", *args)
 
 
@@ -86,9 +89,22 @@ def generate(project: Path, version: str, template: Path = ROOT, **answers: str)
     git(project, "commit", "--quiet", "--message", f"Generated from the template at {version}")
 
 
-def update(project: Path) -> None:
-    """What the generated README tells the owner to run, with HEAD (the working tree) as the version."""
-    copier(project, "update", "--trust", "--defaults", "--conflict", "inline", "--vcs-ref", "HEAD")
+def update(project: Path, conflict: str = "inline") -> str:
+    """What the generated README tells the owner to run, with HEAD (the working tree) as the version.
+
+    Returns what Copier and the migrations printed (stderr, then stdout)."""
+    result = copier(project, "update", "--trust", "--defaults", "--conflict", conflict, "--vcs-ref", "HEAD")
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.stderr + result.stdout
+
+
+def assert_migrations_print_no_source(output: str) -> None:
+    """Copier echoes each migration's command: a script's path and arguments, not its source."""
+    commands = [line for line in output.splitlines() if " > Running task " in line]
+    assert commands, output
+    for command in commands:
+        assert "migrations/" in command, command
+        assert "import " not in command, command
 
 
 def replace_once(path: Path, old: str, new: str) -> None:
@@ -230,8 +246,10 @@ def test_update_keeps_owner_edits_and_brings_template_changes(tmp_path: Path) ->
     git(project, "add", "--all")
     git(project, "commit", "--quiet", "--message", "Owner's edits")
 
-    update(project)
+    output = update(project)
 
+    assert_migrations_print_no_source(output)
+    assert "uv.lock re-locked against the merged pyproject.toml" in output
     assert_no_conflicts(project)
     # The owner's edits are kept.
     assert (project / f"src/{PACKAGE}/routes/greeting.py").read_text() == GREETING_ROUTE
@@ -277,16 +295,25 @@ def template_with_legacy_version(workdir: Path) -> tuple[Path, str]:
     git(repo, "commit", "--quiet", "--all", "--message", "Legacy: the model question is called llm_model")
     legacy = git(repo, "rev-parse", "HEAD").strip()
 
-    # HEAD: exactly the working tree under test, uncommitted changes included.
+    commit_working_tree(repo)
+    return repo, legacy
+
+
+def copy_working_tree(repo: Path) -> None:
+    """Make a clone's files exactly the working tree under test, uncommitted changes included."""
     for entry in repo.iterdir():
         if entry.name != ".git":
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
     for name in project_files(ROOT):
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, repo / name)
+
+
+def commit_working_tree(repo: Path, message: str = "The working tree under test") -> str:
+    copy_working_tree(repo)
     git(repo, "add", "--all")
-    git(repo, "commit", "--quiet", "--allow-empty", "--message", "The working tree under test")
-    return repo, legacy
+    git(repo, "commit", "--quiet", "--allow-empty", "--message", message)
+    return git(repo, "rev-parse", "HEAD").strip()
 
 
 def test_update_migrates_a_renamed_answer(tmp_path: Path) -> None:
@@ -300,8 +327,10 @@ def test_update_migrates_a_renamed_answer(tmp_path: Path) -> None:
         in (project / f"src/{PACKAGE}/config.py").read_text()
     )
 
-    update(project)
+    output = update(project)
 
+    assert_migrations_print_no_source(output)
+    assert ".copier-answers.yml: answer 'llm_model' renamed to 'model'" in output
     assert_no_conflicts(project)
     answers = answers_of(project)
     assert answers["model"] == "gpt-4.1"
@@ -311,3 +340,103 @@ def test_update_migrates_a_renamed_answer(tmp_path: Path) -> None:
     assert "input_price_per_mtok: Annotated[float, Field(ge=0)] = 2.0" in config
     assert_equals_fresh_render(project, tmp_path, [])
     assert_project_checks_pass(project)
+
+
+# The conflict tests' template change: two lines as an earlier version had them and as the working
+# tree has them. Owners edit the same lines, so the update cannot merge them, whatever else changed.
+VERSION_LINE = {"earlier": 'version = "0.0.1"', "now": 'version = "0.1.0"'}  # template/pyproject.toml.jinja
+DESCRIPTION_LINE = {"earlier": "{{ description }}.", "now": "{{ description }}"}  # template/README.md.jinja
+OWNER_VERSION = 'version = "0.2.0"'
+OWNER_DESCRIPTION = "Answers Acme's support questions, in English and German."
+
+
+def template_with_changed_lines(workdir: Path) -> tuple[Path, str]:
+    """A clone of this template with two commits: an earlier version, the working tree with the
+    project version line and the README's description line as they were, and on top of it (HEAD)
+    the working tree under test. Returns the clone and the earlier commit."""
+    repo = workdir / "template"
+    git(workdir, "clone", "--quiet", str(ROOT), str(repo))
+    copy_working_tree(repo)
+    for name, line in (("pyproject.toml.jinja", VERSION_LINE), ("README.md.jinja", DESCRIPTION_LINE)):
+        replace_once(repo / "template" / name, f"\n{line['now']}\n", f"\n{line['earlier']}\n")
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "--message", "Earlier: the version and description lines as they were")
+    earlier = git(repo, "rev-parse", "HEAD").strip()
+    commit_working_tree(repo)
+    return repo, earlier
+
+
+def bump_version(project: Path) -> None:
+    replace_once(project / "pyproject.toml", 'version = "0.0.1"', OWNER_VERSION)
+
+
+def describe_service(project: Path) -> None:
+    readme = project / "README.md"
+    lines = readme.read_text().splitlines(keepends=True)
+    assert lines[2].endswith(".\n"), lines[2]  # the description line, as the earlier version rendered it
+    lines[2] = f"{OWNER_DESCRIPTION}\n"
+    readme.write_text("".join(lines))
+
+
+def generate_and_edit(tmp_path: Path, edits: list[Edit]) -> tuple[Path, Path]:
+    """A project from the earlier version of template_with_changed_lines, edited, locked and committed.
+    Returns the project and the template."""
+    template, earlier = template_with_changed_lines(tmp_path)
+    project = tmp_path / "service"
+    generate(project, earlier, template)
+    for edit in edits:
+        edit(project)
+    run(project, "uv", "lock", "--quiet")
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", "Owner's edits")
+    return project, template
+
+
+def locked_project_version(project: Path) -> str:
+    lock = tomllib.loads((project / "uv.lock").read_text())
+    (own,) = (package for package in lock["package"] if package.get("source") == {"editable": "."})
+    return str(own["version"])
+
+
+def test_update_names_conflicts_and_does_not_lock_an_unparsable_pyproject(tmp_path: Path) -> None:
+    """Conflicts in pyproject.toml and README.md: the update names both, says what to do, and leaves
+    uv.lock as committed (`uv lock` cannot read pyproject.toml) instead of crashing."""
+    project, template = generate_and_edit(tmp_path, [bump_version, describe_service])
+    committed_lock = (project / "uv.lock").read_text()
+
+    output = update(project)
+
+    assert "copier update left 2 file(s) to resolve by hand:" in output
+    assert "  README.md  (conflict markers)" in output
+    assert "  pyproject.toml  (conflict markers)" in output
+    assert "run `uv lock`: uv.lock is still the committed one, as pyproject.toml does not parse" in output
+    assert "git add -A && git commit" in output
+    assert (project / "uv.lock").read_text() == committed_lock
+    # The answers file records the new version already: updating again would do nothing.
+    assert answers_of(project)["_commit"] == git(template, "describe", "--tags", "--always").strip()
+
+    # What the message says to do next works: resolve (here: keep the owner's lines), then lock.
+    for name in ("pyproject.toml", "README.md"):
+        path = project / name
+        path.write_text(re.sub(r"(?ms)^<<<<<<< [^\n]*\n(.*?)^=======\n.*?^>>>>>>> [^\n]*\n", r"\1", path.read_text()))
+    assert_no_conflicts(project)
+    assert OWNER_VERSION in (project / "pyproject.toml").read_text()
+    assert OWNER_DESCRIPTION in (project / "README.md").read_text()
+    run(project, "uv", "lock", "--quiet")
+    assert locked_project_version(project) == "0.2.0"
+
+
+def test_update_names_rejected_changes_and_relocks_a_merged_pyproject(tmp_path: Path) -> None:
+    """A conflict outside pyproject.toml (as a .rej file, with --conflict rej): the update names it
+    and still re-locks uv.lock against the merged pyproject.toml."""
+    project, _ = generate_and_edit(tmp_path, [describe_service])
+    assert locked_project_version(project) == "0.0.1"
+
+    output = update(project, conflict="rej")
+
+    assert "copier update left 1 file(s) to resolve by hand:" in output
+    assert "  README.md.rej  (changes that did not apply)" in output
+    assert "make the change each .rej file shows by hand" in output
+    assert "uv lock`" not in output
+    assert not (project / "uv.lock.rej").exists()
+    assert locked_project_version(project) == "0.1.0"  # the template's new version line, merged and locked

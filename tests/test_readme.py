@@ -1,0 +1,137 @@
+"""Both READMEs, followed literally: their names, figures and commands match what the template renders."""
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pydantic_core
+import pytest
+import yaml
+
+from .conftest import Render
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def answers_of(project: Path) -> dict[str, Any]:
+    answers: dict[str, Any] = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    return answers
+
+
+def section(readme: str, heading: str) -> str:
+    """The text under a heading, up to the next heading of the same or a higher level (outside code)."""
+    level = len(heading.split(" ", 1)[0])
+    lines = readme.splitlines(keepends=True)
+    start = lines.index(f"{heading}\n")
+    in_code = False
+    for end in range(start + 1, len(lines)):
+        in_code ^= lines[end].startswith("```")
+        if not in_code and re.match(rf"#{{1,{level}}} ", lines[end]):
+            return "".join(lines[start:end])
+    return "".join(lines[start:])
+
+
+def code_blocks(text: str, language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", text, flags=re.DOTALL)
+
+
+# The template's README.md
+
+
+def test_template_readme_starts_the_package_the_defaults_render(render: Render) -> None:
+    package = answers_of(render())["package_name"]
+    readme = (ROOT / "README.md").read_text()
+
+    assert re.findall(r"uvicorn (\w+)\.main:app", readme) == [package]
+
+
+def test_template_readme_has_no_placeholder_in_its_commands() -> None:
+    generate = section((ROOT / "README.md").read_text(), "## Generate a service")
+    assert "OWNER" not in generate
+    for block in code_blocks(generate, "sh"):
+        assert "<" not in block, block
+
+
+def test_template_readme_says_how_check_update_exits_and_that_pins_cannot_go_back() -> None:
+    update = section((ROOT / "README.md").read_text(), "## Update a generated service")
+
+    assert "uvx copier check-update -q" in update
+    assert "exits 2" in update
+    assert "exits 0 both ways" in update
+    assert "Downgrades are\nnot supported" in update
+    assert "--vcs-ref v0.1.0" not in update
+
+
+# The generated README.md
+
+
+@pytest.mark.parametrize(
+    ("answers", "chat_cost", "stream_cost"),
+    [
+        ({}, "8.55e-6", "3.15e-6"),  # gpt-4o-mini: 0.15 and 0.60 USD per 1M tokens
+        ({"model": "gpt-4o"}, "0.0001425", "0.0000525"),  # 2.50 and 10.00
+        ({"llm_provider": "openai_compatible"}, "0.0", "0.0"),  # an unknown model: no prices
+        ({"model": "my-llama", "input_price_per_mtok": 1, "output_price_per_mtok": 2}, "0.000033", "0.000015"),
+        ({"model": "my-llama", "input_price_per_mtok": 0.01, "output_price_per_mtok": 0.01}, "2.1e-7", "1.2e-7"),
+    ],
+)
+def test_example_costs_follow_their_tokens_and_the_prices(
+    render: Render, answers: dict[str, object], chat_cost: str, stream_cost: str
+) -> None:
+    """9 prompt and 12 (/chat) or 3 (stream) completion tokens, priced as the service prices them,
+    written as its JSON writes them (pydantic: 8.55e-6, 0.0000525)."""
+    project = render(**answers)
+    answered = answers_of(project)
+    known = yaml.safe_load((ROOT / "copier.yml").read_text())["known_model_prices"]["default"]
+    prices = known.get(answered["model"], [answered.get("input_price_per_mtok"), answered.get("output_price_per_mtok")])
+    for completion_tokens, figure in ((12, chat_cost), (3, stream_cost)):
+        cost = round((9 * prices[0] + completion_tokens * prices[1]) / 1_000_000, 8)
+        assert pydantic_core.to_json(cost).decode() == figure  # the service's formula, and its JSON
+    readme = (project / "README.md").read_text()
+
+    assert f'"prompt_tokens": 9, "completion_tokens": 12, "cost_usd": {chat_cost}}}' in readme
+    assert f'"prompt_tokens":9,"completion_tokens":3,"cost_usd":{stream_cost}}}' in readme
+
+
+@pytest.mark.parametrize("auth_scheme", ["api_key", "bearer"])
+def test_run_it_sets_the_key_the_calls_send_and_restarts_with_api_keys(render: Render, auth_scheme: str) -> None:
+    readme = (render(auth_scheme=auth_scheme) / "README.md").read_text()
+    run_it, call_it = section(readme, "## Run it"), section(readme, "## Call it")
+
+    assert "$KEY" in call_it
+    assert "export KEY=" in run_it
+    # The service is started again after API_KEYS is set: it reads its settings at start-up.
+    assert run_it.index("export API_KEYS=") < run_it.rindex("uv run uvicorn")
+    assert "restart" in run_it
+    assert "one entry per key" in run_it
+
+
+def test_key_store_readme_rotates_keys_and_mounts_a_keys_file(render: Render) -> None:
+    readme = (render() / "README.md").read_text()
+
+    rotation = section(readme, "## Authentication")
+    assert "To rotate a key" in rotation
+    keys_file = section(readme, "### Keys in a file")
+    (override_text,) = code_blocks(keys_file, "yaml")
+    app = yaml.safe_load(override_text)["services"]["app"]
+    path = app["environment"]["API_KEYS_FILE"]
+    assert path.startswith("/run/secrets/")
+    assert app["volumes"] == [f"./api_keys.json:{path}:ro"]
+    (docker_run,) = code_blocks(keys_file, "sh")
+    assert f'-v "$PWD/api_keys.json:{path}:ro" -e API_KEYS_FILE={path}' in docker_run
+
+
+@pytest.mark.parametrize("answers", [{"auth_scheme": "jwt"}, {"auth_scheme": "none"}, {"docker": False}])
+def test_keys_file_section_only_with_a_key_store_and_docker(render: Render, answers: dict[str, object]) -> None:
+    readme = (render(**answers) / "README.md").read_text()
+    assert "### Keys in a file" not in readme
+    assert "compose.override.yaml" not in readme
+
+
+def test_updating_starts_from_a_git_repository_with_new_files_committed(render: Render) -> None:
+    updating = section((render() / "README.md").read_text(), "## Updating")
+    commands = [line.split("  #")[0].strip() for line in code_blocks(updating, "sh")[0].splitlines()]
+
+    assert commands[:2] == ["git init", 'git add -A && git commit -m "Before the template update"']
+    assert "commit -am" not in updating
+    assert "Copier refuses downgrades" in updating
