@@ -68,6 +68,7 @@ DEFAULT_FILES = (
         "tests/conftest.py",
         "tests/support/__init__.py",
         "tests/support/credentials.py",
+        "tests/support/limiters.py",
         "tests/support/provider.py",
         "tests/support/service.py",
         "tests/support/sse.py",
@@ -245,7 +246,7 @@ def test_no_limiter_renders_no_limiter_code_dependency_or_setting(render: Render
     project = render(limiter_backend="none")
 
     limiter_files = {name for name in DEFAULT_FILES if name.startswith("src/my_llm_service/limiter/")}
-    assert files_of(project) == DEFAULT_FILES - limiter_files - {"tests/test_rate_limits.py"}
+    assert files_of(project) == DEFAULT_FILES - limiter_files - {"tests/support/limiters.py", "tests/test_rate_limits.py"}
     assert not any(dependency.startswith(("limits", "redis")) for dependency in dependencies_of(project))
     for name in files_of(project) - {".copier-answers.yml"}:
         text = (project / name).read_text()
