@@ -8,8 +8,8 @@ Started by `nox -s bench`, which renders the projects first; by hand:
 Every server runs from a rendered project's own virtualenv (so the floor and the services share every
 library version), one process each, on a free loopback port: the stub upstream (bench/stub_upstream.py,
 answers after 50 ms), the floor (bench/floor.py) and each service as its README starts it
-(`uvicorn <package>.main:app`, one worker; a redis service gets its own redis-server). wrk drives the
-load from its own process with one thread; the targets are measured in interleaved rounds and the best
+(`uvicorn <package>.main:app --http <package>.server:GuardedHttpProtocol`, one worker; a redis service
+gets its own redis-server). wrk drives the load from its own process with one thread; the targets are measured in interleaved rounds and the best
 of each figure kept. bench/inprocess.py adds each app's CPU time per request without sockets.
 Only the standard library is used here, so any Python 3.11+ runs this file.
 """
@@ -331,6 +331,8 @@ def main() -> None:
             python = floor_python if project is None else python_of(project)
             # One worker, uvicorn's own access log off: the service's JSON access log stays on (to a file).
             argv = [python, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+            if project is not None:  # as its README starts it: with the service's own HTTP protocol
+                argv += ["--http", f"{package_of(project)}.server:GuardedHttpProtocol"]
             log = logs / (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") + ".log")
             process = servers.start(log.stem, argv, cwd=cwd, env=env)
             wait_for_port(port, process, log)

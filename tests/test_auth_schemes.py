@@ -10,12 +10,22 @@ from .test_render import DEFAULT_FILES, files_of
 
 PACKAGE = "src/my_llm_service"
 KEY_STORE_FILES = {f"{PACKAGE}/keys.py", "tests/test_keys.py"}
+# Failed authentications are throttled where authentication can fail.
+AUTH_FAILURE_FILES = {f"{PACKAGE}/limiter/auth_failures.py"}
 
 # What each scheme's settings and docs mention; no other scheme may mention it.
 SETTINGS = {
-    "api_key": ["api_keys", "api_keys_file"],
-    "bearer": ["api_keys", "api_keys_file"],
-    "jwt": ["jwt_secret", "jwt_jwks_url", "jwt_audience", "jwt_issuer", "jwt_tier_claim"],
+    "api_key": ["api_keys", "api_keys_file", "auth_failures_per_minute"],
+    "bearer": ["api_keys", "api_keys_file", "auth_failures_per_minute"],
+    "jwt": [
+        "jwt_secret",
+        "jwt_jwks_url",
+        "jwt_audience",
+        "jwt_issuer",
+        "jwt_tier_claim",
+        "jwt_leeway_seconds",
+        "auth_failures_per_minute",
+    ],
     "none": [],
 }
 ALL_SETTINGS = {name for names in SETTINGS.values() for name in names}
@@ -31,7 +41,7 @@ def read(project: Path, name: str) -> str:
         ("api_key", DEFAULT_FILES),
         ("bearer", DEFAULT_FILES),
         ("jwt", (DEFAULT_FILES - KEY_STORE_FILES) | {f"{PACKAGE}/tokens.py"}),
-        ("none", DEFAULT_FILES - KEY_STORE_FILES),
+        ("none", DEFAULT_FILES - KEY_STORE_FILES - AUTH_FAILURE_FILES),
     ],
 )
 def test_each_scheme_renders_exactly_its_files(render: Render, scheme: str, files: set[str]) -> None:

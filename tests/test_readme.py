@@ -43,6 +43,16 @@ def test_template_readme_starts_the_package_the_defaults_render(render: Render) 
     readme = (ROOT / "README.md").read_text()
 
     assert re.findall(r"uvicorn (\w+)\.main:app", readme) == [package]
+    assert f"uvicorn {package}.main:app --http {package}.server:GuardedHttpProtocol" in readme
+
+
+def test_every_command_that_starts_the_service_uses_its_protocol(render: Render) -> None:
+    for name, options in [("memory", {}), ("redis", {"limiter_backend": "redis"})]:
+        readme = (render(name, **options) / "README.md").read_text()
+        starts = re.findall(r"uvicorn \w+\.main:app[^`\n]*", readme)
+        assert starts
+        for start in starts:
+            assert "--http my_llm_service.server:GuardedHttpProtocol" in start, start
 
 
 def test_template_readme_has_no_placeholder_in_its_commands() -> None:

@@ -34,6 +34,7 @@ DEFAULT_FILES = (
         "src/my_llm_service/errors.py",
         "src/my_llm_service/keys.py",
         "src/my_llm_service/limiter/__init__.py",
+        "src/my_llm_service/limiter/auth_failures.py",
         "src/my_llm_service/limiter/limiter.py",
         "src/my_llm_service/limiter/memory_store.py",
         "src/my_llm_service/limiter/store.py",
@@ -58,6 +59,7 @@ DEFAULT_FILES = (
         "src/my_llm_service/routes/health.py",
         "src/my_llm_service/routes/openai_api.py",
         "src/my_llm_service/schemas.py",
+        "src/my_llm_service/server.py",
         "src/my_llm_service/services.py",
         "src/my_llm_service/usage.py",
         "src/my_llm_service/v1/__init__.py",
@@ -67,6 +69,7 @@ DEFAULT_FILES = (
         "tests/__init__.py",
         "tests/conftest.py",
         "tests/support/__init__.py",
+        "tests/support/asgi.py",
         "tests/support/credentials.py",
         "tests/support/limiters.py",
         "tests/support/provider.py",
@@ -81,6 +84,7 @@ DEFAULT_FILES = (
         "tests/test_openai_api.py",
         "tests/test_provider.py",
         "tests/test_rate_limits.py",
+        "tests/test_server.py",
         "tests/test_service.py",
         "tests/test_upstream_errors.py",
     }
@@ -279,7 +283,10 @@ def test_dockerfile_follows_the_answers(render: Render) -> None:
     assert "uv sync --locked --no-dev --no-editable" in dockerfile
     assert "\nUSER 10001:10001\n" in dockerfile
     assert "http://127.0.0.1:8000/health" in dockerfile.split("HEALTHCHECK", 1)[1]
-    assert dockerfile.rstrip().endswith('CMD ["uvicorn", "acme_chat.main:app", "--host", "0.0.0.0", "--port", "8000"]')
+    assert dockerfile.rstrip().endswith(
+        'CMD ["uvicorn", "acme_chat.main:app", "--http", "acme_chat.server:GuardedHttpProtocol",'
+        ' "--host", "0.0.0.0", "--port", "8000"]'
+    )
 
 
 def test_memory_limiter_compose_runs_one_replica_without_redis(render: Render) -> None:

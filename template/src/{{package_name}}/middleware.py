@@ -1,9 +1,10 @@
-"""Pure ASGI middleware: request id, body size limit, access log, last-resort 500.
+"""Pure ASGI middleware: request id, body size limit, client disconnects, access log, last-resort 500.
 
-Pure ASGI (not BaseHTTPMiddleware) so streaming responses pass straight through
-and each request costs one extra function call, not an extra task.
+Pure ASGI (not BaseHTTPMiddleware) so streaming responses pass straight through.
 """
 
+import asyncio
+import contextlib
 import logging
 import re
 import time
@@ -19,6 +20,8 @@ access_logger = logging.getLogger("access")
 logger = logging.getLogger(__name__)
 
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# nginx's status for a request whose client closed the connection before the answer.
+CLIENT_CLOSED_REQUEST = 499
 
 
 class RequestContextMiddleware:
@@ -43,16 +46,22 @@ class RequestContextMiddleware:
             nonlocal status, response_started
             if message["type"] == "http.response.start":
                 response_started = True
+                watch.response_started()
                 status = message["status"]
                 message["headers"] = [*message.get("headers", ()), id_header, *context.response_headers]
             await send(message)
 
+        watch = _DisconnectWatch(receive)
         try:
             if content_length is not None and content_length > self.max_body_bytes:
                 error = ApiError(413, ErrorCode.REQUEST_TOO_LARGE, self._too_large_message)
                 await _send_error(send_with_id, scope["path"], error)
             else:
-                await self.app(scope, self._limit_body(receive), send_with_id)
+                await self.app(scope, self._limit_body(watch.receive), send_with_id)
+        except asyncio.CancelledError:
+            if not watch.took_back_cancel():
+                raise
+            status = CLIENT_CLOSED_REQUEST  # the client left before the answer: the work was dropped
         except Exception as exc:
             logger.exception("unhandled error", extra={"request_id": request_id})
             if response_started:
@@ -61,6 +70,7 @@ class RequestContextMiddleware:
             error = ApiError(500, ErrorCode.INTERNAL_ERROR, "Internal server error", details=details)
             await _send_error(send_with_id, scope["path"], error)
         finally:
+            await watch.stop()
             access_logger.info(
                 "request",
                 extra={
@@ -92,6 +102,56 @@ class RequestContextMiddleware:
             return message
 
         return limited_receive
+
+
+class _DisconnectWatch:
+    """Cancels the request's work when its client goes away before the response starts (SPEC §14).
+
+    Once the app has read the whole body, a watcher task takes over `receive`, which then yields
+    nothing but the disconnect. If that comes before the response has started, the request's own task
+    is cancelled, and with it the upstream call; later, the app's own `receive` calls (a stream's
+    disconnect listener) are answered with it, and the app ends the response itself.
+    """
+
+    def __init__(self, receive: Receive) -> None:
+        self._receive = receive
+        self._request_task = asyncio.current_task()
+        self._watcher: asyncio.Task[None] | None = None
+        self._disconnected = asyncio.Event()
+        self._response_started = False
+        self._cancelled_request = False
+
+    async def receive(self) -> Message:
+        if self._watcher is not None:
+            await self._disconnected.wait()
+            return {"type": "http.disconnect"}
+        message = await self._receive()
+        if message["type"] == "http.request" and not message.get("more_body", False):
+            self._watcher = asyncio.create_task(self._watch())
+        return message
+
+    def response_started(self) -> None:
+        self._response_started = True
+
+    async def _watch(self) -> None:
+        while (await self._receive())["type"] != "http.disconnect":
+            pass
+        self._disconnected.set()
+        if not self._response_started and self._request_task is not None:
+            self._cancelled_request = True
+            self._request_task.cancel()
+
+    def took_back_cancel(self) -> bool:
+        """Whether the request was cancelled here (the client left); if so, the task is no longer cancelling."""
+        if self._cancelled_request and self._request_task is not None:
+            self._request_task.uncancel()
+        return self._cancelled_request
+
+    async def stop(self) -> None:
+        if self._watcher is not None and not self._watcher.done():
+            self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watcher
 
 
 def _read_headers(scope: Scope) -> tuple[str, int | None]:

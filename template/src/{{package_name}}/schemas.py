@@ -2,15 +2,22 @@
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from .llm.completion import Messages
 
 
-class ChatRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must not be blank")
+    return text
 
-    message: Annotated[str, Field(min_length=1, max_length=4000)]
+
+class ChatRequest(BaseModel):
+    # Strict: a number is a JSON number, never a string ("1.5") or a boolean (true taken as 1).
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    message: Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_not_blank)]
     system_prompt: Annotated[str | None, Field(max_length=2000)] = None
     temperature: Annotated[float, Field(ge=0, le=2)] = 0.7
     max_tokens: Annotated[int, Field(ge=1, le=4000)] = 1000

@@ -1,0 +1,77 @@
+"""The HTTP server's own limits (SPEC §14), which uvicorn has no setting for.
+
+uvicorn caps neither the size of a request's headers nor the time a client may take to send
+them or its body: a client could hold a connection, and memory, for as long as it likes. This
+protocol (uvicorn's httptools one, with those limits) closes such connections. Start uvicorn
+with `--http {package}.server:GuardedHttpProtocol`; MAX_HEADER_BYTES, HEADER_TIMEOUT_SECONDS and
+BODY_TIMEOUT_SECONDS set the limits. Everything here runs on the event loop without blocking it.
+"""
+
+import asyncio
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from .errors import ApiError, ErrorCode, error_body
+from .main import settings
+
+
+class GuardedHttpProtocol(HttpToolsProtocol):
+    """Headers over MAX_HEADER_BYTES get 431; headers not in after HEADER_TIMEOUT_SECONDS (counted from
+    the connection, then from each request's first byte) or a body not in BODY_TIMEOUT_SECONDS after
+    its headers: the connection is closed (the app sees a disconnect and drops the request)."""
+
+    _reading_headers = True
+    _header_bytes = 0
+    _deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._set_deadline(settings.header_timeout_seconds)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._set_deadline(None)
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self._reading_headers:
+            self._header_bytes += len(data)
+        super().data_received(data)
+        if self._reading_headers and self._header_bytes > settings.max_header_bytes:
+            self._refuse_headers()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        if self._deadline is None:
+            self._set_deadline(settings.header_timeout_seconds)
+
+    def on_headers_complete(self) -> None:
+        self._reading_headers = False
+        self._set_deadline(settings.body_timeout_seconds)
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        self._set_deadline(None)
+        self._reading_headers = True
+        self._header_bytes = 0
+        super().on_message_complete()
+
+    def _set_deadline(self, seconds: float | None) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+        self._deadline = None if seconds is None else self.loop.call_later(seconds, self._cut_off)
+
+    def _cut_off(self) -> None:
+        self._deadline = None
+        if not self.transport.is_closing():
+            self.transport.close()
+
+    def _refuse_headers(self) -> None:
+        if self.transport.is_closing():
+            return
+        message = f"Request headers exceed {settings.max_header_bytes} bytes"
+        body = error_body("", ApiError(431, ErrorCode.HEADERS_TOO_LARGE, message))
+        self.transport.write(
+            b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: application/json\r\n"
+            b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(body), body)
+        )
+        self.transport.close()
