@@ -67,6 +67,8 @@ STREAM_RESPONSE = _response(b"text/event-stream", STREAM)
 
 def asks_for_stream(body: bytes) -> bool:
     return b'"stream":true' in body or b'"stream": true' in body
+
+
 NOT_FOUND = b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n"
 
 

@@ -247,7 +247,8 @@ def test_no_limiter_renders_no_limiter_code_dependency_or_setting(render: Render
     project = render(limiter_backend="none")
 
     limiter_files = {name for name in DEFAULT_FILES if name.startswith("src/my_llm_service/limiter/")}
-    assert files_of(project) == DEFAULT_FILES - limiter_files - {"tests/support/limiters.py", "tests/test_rate_limits.py"}
+    limiter_tests = {"tests/support/limiters.py", "tests/test_rate_limits.py"}
+    assert files_of(project) == DEFAULT_FILES - limiter_files - limiter_tests
     assert not any(dependency.startswith(("limits", "redis")) for dependency in dependencies_of(project))
     for name in files_of(project) - {".copier-answers.yml"}:
         text = (project / name).read_text()
