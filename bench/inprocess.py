@@ -6,7 +6,7 @@ machine this figure moves far less than wall-clock throughput, which makes it th
 before and after a change. Run with the rendered project's Python, in the environment the service
 would get (run.py does both):
 
-    python inprocess.py my_llm_service.main:app [--requests 3000] [--profile out.prof]
+    python inprocess.py my_llm_service.main:app [--path /chat] [--body JSON] [--requests 3000] [--profile out.prof]
 """
 
 import argparse
@@ -22,30 +22,32 @@ from typing import Any
 import httpx2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stub_upstream import COMPLETION
+from stub_upstream import COMPLETION, STREAM, asks_for_stream
 
-BODY = b'{"message": "Hello!", "temperature": 0.7, "max_tokens": 16}'
+CHAT_BODY = '{"message": "Hello!", "temperature": 0.7, "max_tokens": 16}'
 
 
 async def instant_send(self: httpx2.AsyncClient, request: httpx2.Request, **_: Any) -> httpx2.Response:
+    if asks_for_stream(request.content):
+        return httpx2.Response(200, content=STREAM, headers={"content-type": "text/event-stream"}, request=request)
     return httpx2.Response(200, content=COMPLETION, headers={"content-type": "application/json"}, request=request)
 
 
-def scope() -> dict[str, Any]:
+def scope(path: str, body: bytes) -> dict[str, Any]:
     headers = [
         (b"host", b"127.0.0.1"),
         (b"content-type", b"application/json"),
         (b"x-api-key", os.environ.get("BENCH_API_KEY", "").encode()),
-        (b"content-length", str(len(BODY)).encode()),
+        (b"content-length", str(len(body)).encode()),
     ]
     return {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-        "path": "/chat", "raw_path": b"/chat", "query_string": b"", "root_path": "", "headers": headers,
+        "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "", "headers": headers,
         "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000), "state": {},
     }  # fmt: skip
 
 
-async def one_request(app: Any) -> None:
+async def one_request(app: Any, path: str, body: bytes) -> None:
     body_sent = False
     status = 0
 
@@ -53,7 +55,7 @@ async def one_request(app: Any) -> None:
         nonlocal body_sent
         if not body_sent:
             body_sent = True
-            return {"type": "http.request", "body": BODY, "more_body": False}
+            return {"type": "http.request", "body": body, "more_body": False}
         await asyncio.Event().wait()  # the client never disconnects
         raise AssertionError("unreachable")
 
@@ -62,26 +64,26 @@ async def one_request(app: Any) -> None:
         if message["type"] == "http.response.start":
             status = message["status"]
 
-    await app(scope(), receive, send)
+    await app(scope(path, body), receive, send)
     if status != 200:
-        sys.exit(f"inprocess: POST /chat answered {status}")
+        sys.exit(f"inprocess: POST {path} answered {status}")
 
 
-async def measure(app: Any, requests: int, profile: Path | None) -> float:
+async def measure(app: Any, path: str, body: bytes, requests: int, profile: Path | None) -> float:
     async with app.router.lifespan_context(app):
         for _ in range(500):
-            await one_request(app)
+            await one_request(app, path, body)
         best = float("inf")
         for _ in range(3):
             started = time.process_time()
             for _ in range(requests):
-                await one_request(app)
+                await one_request(app, path, body)
             best = min(best, (time.process_time() - started) / requests)
         if profile is not None:
             profiler = cProfile.Profile()
             profiler.enable()
             for _ in range(requests):
-                await one_request(app)
+                await one_request(app, path, body)
             profiler.disable()
             profiler.dump_stats(profile)
     return best
@@ -90,6 +92,8 @@ async def measure(app: Any, requests: int, profile: Path | None) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("app", help="module:attribute of the ASGI app, e.g. my_llm_service.main:app or floor:app")
+    parser.add_argument("--path", default="/chat", help="the route to POST to (default /chat)")
+    parser.add_argument("--body", default=CHAT_BODY, help="the JSON body to POST (default: a /chat request)")
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--profile", type=Path, help="also write a cProfile of one more batch here")
     args = parser.parse_args()
@@ -100,9 +104,9 @@ def main() -> None:
     try:
         import uvloop
     except ImportError:
-        seconds = asyncio.run(measure(app, args.requests, args.profile))
+        seconds = asyncio.run(measure(app, args.path, args.body.encode(), args.requests, args.profile))
     else:
-        seconds = uvloop.run(measure(app, args.requests, args.profile))
+        seconds = uvloop.run(measure(app, args.path, args.body.encode(), args.requests, args.profile))
     print(f"INPROCESS us_per_request={seconds * 1e6:.1f}", file=sys.stderr)
 
 

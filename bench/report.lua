@@ -1,8 +1,8 @@
--- wrk script: POST a /chat body (to BENCH_PATH, default /chat) with the bench key,
+-- wrk script: POST BENCH_BODY (default a /chat body) to BENCH_PATH (default /chat) with the bench key,
 -- then one machine-readable result line with latency percentiles from wrk's histogram.
 wrk.method = "POST"
 wrk.path = os.getenv("BENCH_PATH") or "/chat"
-wrk.body = '{"message": "Hello!", "temperature": 0.7, "max_tokens": 16}'
+wrk.body = os.getenv("BENCH_BODY") or '{"message": "Hello!", "temperature": 0.7, "max_tokens": 16}'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["X-API-Key"] = os.getenv("BENCH_API_KEY") or ""
 

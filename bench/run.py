@@ -9,7 +9,9 @@ Every server runs from a rendered project's own virtualenv (so the floor and the
 library version), one process each, on a free loopback port: the stub upstream (bench/stub_upstream.py,
 answers after 50 ms), the floor (bench/floor.py) and each service as its README starts it
 (`uvicorn <package>.main:app --http <package>.server:GuardedHttpProtocol`, one worker; a redis service
-gets its own redis-server). wrk drives the load from its own process with one thread; the targets are measured in interleaved rounds and the best
+gets its own redis-server). Each service is measured on /chat and, when it has /v1, on
+/v1/chat/completions streamed and not (a process per route). wrk drives the load from its own process
+with one thread; the targets are measured in interleaved rounds and the best
 of each figure kept. bench/inprocess.py adds each app's CPU time per request without sockets.
 Only the standard library is used here, so any Python 3.11+ runs this file.
 """
@@ -39,6 +41,28 @@ BENCH_KEY = "sk-bench-0000000000000000000000000000000000000000"
 UPSTREAM_DELAY_MS = 50.0
 LOW, HIGH = 1, 32  # connections
 STUB_CEILING_CONNECTIONS = 256
+
+
+@dataclass(frozen=True)
+class Route:
+    """What a target is asked: the same request on every connection, and a piece its answer must hold."""
+
+    label: str
+    path: str
+    body: str
+    answer: str
+
+
+CHAT_BODY = {"message": "Hello!", "temperature": 0.7, "max_tokens": 16}
+V1_BODY = {
+    "model": "gpt-4o-mini",
+    "messages": [{"role": "user", "content": "Hello!"}],
+    "temperature": 0.7,
+    "max_tokens": 16,
+}
+CHAT = Route("/chat", "/chat", json.dumps(CHAT_BODY), "benchmark stub.")
+V1 = Route("/v1", "/v1/chat/completions", json.dumps(V1_BODY), "benchmark stub.")
+V1_STREAM = Route("/v1 stream", "/v1/chat/completions", json.dumps({**V1_BODY, "stream": True}), "data: [DONE]")
 
 
 @dataclass(frozen=True)
@@ -119,25 +143,26 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path, timeou
     sys.exit(f"bench: {log.stem} did not listen on port {port} within {timeout:.0f} s; see {log}")
 
 
-def post_chat(port: int, path: str = "/chat") -> dict[str, object]:
+def check_answer(port: int, route: Route, name: str) -> None:
     """One request as a caller would send it; the answer must come from the stub."""
-    body = json.dumps({"message": "Hello!", "temperature": 0.7, "max_tokens": 16}).encode()
     headers = {"Content-Type": "application/json", "X-API-Key": BENCH_KEY}
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", body, headers, method="POST")
+    url = f"http://127.0.0.1:{port}{route.path}"
+    request = urllib.request.Request(url, route.body.encode(), headers, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            answer: dict[str, object] = json.loads(response.read())
+            answer = response.read().decode()
     except urllib.error.HTTPError as exc:
-        sys.exit(f"bench: POST {path} on port {port} answered {exc.code}: {exc.read().decode(errors='replace')}")
-    return answer
+        sys.exit(f"bench: POST {route.path} on port {port} answered {exc.code}: {exc.read().decode(errors='replace')}")
+    if route.answer not in answer:
+        sys.exit(f"bench: {name} did not answer from the stub: {answer}")
 
 
-def run_wrk(port: int, connections: int, seconds: float, pid: int, *, name: str, path: str = "/chat") -> Load:
+def run_wrk(port: int, connections: int, seconds: float, pid: int, *, name: str, route: Route = CHAT) -> Load:
     argv = [
         "wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s",
         "-s", str(LUA_SCRIPT), f"http://127.0.0.1:{port}",
     ]  # fmt: skip
-    env = {**os.environ, "BENCH_API_KEY": BENCH_KEY, "BENCH_PATH": path}
+    env = {**os.environ, "BENCH_API_KEY": BENCH_KEY, "BENCH_PATH": route.path, "BENCH_BODY": route.body}
     cpu_before = cpu_seconds(pid)
     output = subprocess.run(argv, env=env, capture_output=True, text=True, check=True).stdout
     cpu_used = cpu_seconds(pid) - cpu_before
@@ -161,10 +186,10 @@ def run_wrk(port: int, connections: int, seconds: float, pid: int, *, name: str,
     )
 
 
-def measure(name: str, port: int, pid: int, args: argparse.Namespace) -> Result:
-    run_wrk(port, HIGH, args.warmup, pid, name=name)  # warm-up: connections, caches, allocator
-    low = run_wrk(port, LOW, args.duration, pid, name=name)
-    return Result(name, low, run_wrk(port, HIGH, args.duration, pid, name=name))
+def measure(name: str, port: int, pid: int, route: Route, args: argparse.Namespace) -> Result:
+    run_wrk(port, HIGH, args.warmup, pid, name=name, route=route)  # warm-up: connections, caches, allocator
+    low = run_wrk(port, LOW, args.duration, pid, name=name, route=route)
+    return Result(name, low, run_wrk(port, HIGH, args.duration, pid, name=name, route=route))
 
 
 def best(results: list[Result]) -> Result:
@@ -185,9 +210,9 @@ def best(results: list[Result]) -> Result:
     return Result(results[0].name, best_load([r.low for r in results]), best_load([r.high for r in results]))
 
 
-def cpu_in_process(python: str, app: str, cwd: Path, env: dict[str, str]) -> float:
+def cpu_in_process(python: str, app: str, route: Route, cwd: Path, env: dict[str, str]) -> float:
     """bench/inprocess.py's figure: the app's own CPU cost per request, without sockets or other processes."""
-    argv = [python, str(BENCH_DIR / "inprocess.py"), app]
+    argv = [python, str(BENCH_DIR / "inprocess.py"), app, "--path", route.path, "--body", route.body]
     env = {**os.environ, **env, "BENCH_API_KEY": BENCH_KEY}
     output = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     match = re.search(r"^INPROCESS us_per_request=([\d.]+)$", output.stderr, re.MULTILINE)
@@ -312,14 +337,13 @@ def main() -> None:
         stub = servers.start("stub", argv, cwd=BENCH_DIR, env={})
         wait_for_port(stub_port, stub, logs / "stub.log")
         print(f"bench: stub upstream on port {stub_port}; measuring it alone ...", flush=True)
-        path = "/v1/chat/completions"
-        run_wrk(stub_port, HIGH, args.warmup, stub.pid, name="stub", path=path)
-        stub_alone = run_wrk(stub_port, HIGH, args.duration, stub.pid, name="stub", path=path)
-        stub_ceiling = run_wrk(stub_port, STUB_CEILING_CONNECTIONS, args.duration, stub.pid, name="stub", path=path)
+        run_wrk(stub_port, HIGH, args.warmup, stub.pid, name="stub", route=V1)
+        stub_alone = run_wrk(stub_port, HIGH, args.duration, stub.pid, name="stub", route=V1)
+        stub_ceiling = run_wrk(stub_port, STUB_CEILING_CONNECTIONS, args.duration, stub.pid, name="stub", route=V1)
 
         running = []  # every target runs from the start; an idle server costs nothing
         inprocess: dict[str, float] = {}
-        for name, project, redis in targets(args):
+        for name, project, redis, route in targets(args):
             env = {"OPENAI_BASE_URL": f"http://127.0.0.1:{stub_port}/v1"}
             if project is None:
                 app, cwd = "floor:app", BENCH_DIR
@@ -336,19 +360,17 @@ def main() -> None:
             log = logs / (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") + ".log")
             process = servers.start(log.stem, argv, cwd=cwd, env=env)
             wait_for_port(port, process, log)
-            answer = post_chat(port)
-            if answer.get("response") != "Hello from the benchmark stub.":
-                sys.exit(f"bench: {name} did not answer from the stub: {answer}")
-            running.append((name, port, process, log if project is not None else None))
-            inprocess[name] = cpu_in_process(python, app, cwd, env)
+            check_answer(port, route, name)
+            running.append((name, port, process, route, log if project is not None else None))
+            inprocess[name] = cpu_in_process(python, app, route, cwd, env)
 
         rounds: dict[str, list[Result]] = {name: [] for name, *_ in running}
         for round_number in range(1, args.rounds + 1):
-            for name, port, process, _ in running:  # interleaved, so a noisy minute hits every target
+            for name, port, process, route, _ in running:  # interleaved, so a noisy minute hits every target
                 print(f"bench: round {round_number}/{args.rounds}: {name} ...", flush=True)
-                rounds[name].append(measure(name, port, process.pid, args))
+                rounds[name].append(measure(name, port, process.pid, route, args))
         results = [best(measured) for measured in rounds.values()]
-        for name, _, process, log in running:
+        for name, _, process, _, log in running:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=10)
             if log is not None:
@@ -362,11 +384,20 @@ def main() -> None:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def targets(args: argparse.Namespace) -> Iterator[tuple[str, Path | None, bool]]:
-    yield "floor (FastAPI + AsyncOpenAI)", None, False
+def targets(args: argparse.Namespace) -> Iterator[tuple[str, Path | None, bool, Route]]:
+    """The floor, then each service's /chat and, where it has them, its /v1 routes (a process each)."""
+    yield "floor (FastAPI + AsyncOpenAI)", None, False, CHAT
     for spec, redis in [*((s, False) for s in args.service), *((s, True) for s in args.redis_service)]:
         name, _, directory = spec.partition("=")
-        yield name, Path(directory), redis
+        yield name, Path(directory), redis, CHAT
+        if has_v1(Path(directory)) and not redis:
+            for route in (V1, V1_STREAM):
+                yield f"{name} {route.label}", Path(directory), redis, route
+
+
+def has_v1(project: Path) -> bool:
+    answers = (project / ".copier-answers.yml").read_text()
+    return re.search(r"^openai_compatible_api:\s*false\s*$", answers, re.MULTILINE) is None
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 
 Plain asyncio (uvloop when installed) and HTTP/1.1 keep-alive, no framework: it must cost far less per
 request than anything it is compared against, so that it is never the bottleneck. `run.py` measures it
-alone and prints its ceiling. It reads nothing from the request but the headers and the body length,
-and always sends the same completion.
+alone and prints its ceiling. It reads nothing from the request but the headers, the body length and
+whether the body asks for a stream, and always sends the same completion (streamed: the same text in
+chunks, then the usage chunk).
 
     python stub_upstream.py --port 8600 [--delay-ms 50]
 """
@@ -30,12 +31,44 @@ COMPLETION = json.dumps(
     }
 ).encode()
 
-RESPONSE = (
-    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: "
-    + str(len(COMPLETION)).encode()
-    + b"\r\n\r\n"
-    + COMPLETION
+
+def _chunk(choices: list[object], usage: object = None) -> bytes:
+    chunk = {
+        "id": "chatcmpl-bench",
+        "object": "chat.completion.chunk",
+        "created": 1_700_000_000,
+        "model": "gpt-4o-mini",
+        "choices": choices,
+        "usage": usage,
+    }
+    return b"data: " + json.dumps(chunk).encode() + b"\n\n"
+
+
+STREAM = (
+    _chunk([{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}])
+    + b"".join(
+        _chunk([{"index": 0, "delta": {"content": piece}, "finish_reason": None}])
+        for piece in ("Hello from", " the benchmark", " stub.")
+    )
+    + _chunk([{"index": 0, "delta": {}, "finish_reason": "stop"}])
+    + _chunk([], {"prompt_tokens": 12, "completion_tokens": 7, "total_tokens": 19})
+    + b"data: [DONE]\n\n"
 )
+
+
+def _response(content_type: bytes, body: bytes) -> bytes:
+    head = b"HTTP/1.1 200 OK\r\ncontent-type: " + content_type + b"\r\ncontent-length: " + str(len(body)).encode()
+    return head + b"\r\n\r\n" + body
+
+
+RESPONSE = _response(b"application/json", COMPLETION)
+STREAM_RESPONSE = _response(b"text/event-stream", STREAM)
+
+
+def asks_for_stream(body: bytes) -> bool:
+    return b'"stream":true' in body or b'"stream": true' in body
+
+
 NOT_FOUND = b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n"
 
 
@@ -68,9 +101,10 @@ class StubProtocol(asyncio.Protocol):
             request_end = head_end + 4 + body_length
             if len(self.buffer) < request_end:
                 return
-            self.buffer = self.buffer[request_end:]
+            body, self.buffer = self.buffer[head_end + 4 : request_end], self.buffer[request_end:]
             ok = head.startswith(b"POST ") and b"/chat/completions " in head.split(b"\r\n", 1)[0]
-            asyncio.get_running_loop().call_later(self.delay, self._answer, RESPONSE if ok else NOT_FOUND)
+            response = (STREAM_RESPONSE if asks_for_stream(body) else RESPONSE) if ok else NOT_FOUND
+            asyncio.get_running_loop().call_later(self.delay, self._answer, response)
 
     def _answer(self, response: bytes) -> None:
         if self.transport is not None and not self.transport.is_closing():

@@ -48,7 +48,8 @@ def test_update_follows_the_table_for_known_models_and_keeps_answers(template: P
 
     # v2 of the template corrects the table's price of gpt-4o-mini and of nothing else.
     copier_yml = template / "copier.yml"
-    copier_yml.write_text(copier_yml.read_text().replace("gpt-4o-mini: [0.15, 0.60]", "gpt-4o-mini: [0.2, 0.8]"))
+    table = copier_yml.read_text()
+    copier_yml.write_text(table.replace("gpt-4o-mini: [0.15, 0.60, 0.075]", "gpt-4o-mini: [0.2, 0.8, 0.1]"))
     git(template, "commit", "-qam", "v2")
     git(template, "tag", "v2")
 
@@ -58,6 +59,8 @@ def test_update_follows_the_table_for_known_models_and_keeps_answers(template: P
     known_config = (known / "src/my_llm_service/llm/settings.py").read_text()
     assert "input_price_per_mtok: Annotated[float, Field(ge=0)] = 0.2" in known_config
     assert "output_price_per_mtok: Annotated[float, Field(ge=0)] = 0.8" in known_config
+    assert "cached_input_price_per_mtok: Annotated[float | None, Field(ge=0)] = 0.1" in known_config
     unknown_config = (unknown / "src/my_llm_service/llm/settings.py").read_text()
     assert "input_price_per_mtok: Annotated[float, Field(ge=0)] = 0.5" in unknown_config
     assert "output_price_per_mtok: Annotated[float, Field(ge=0)] = 1.5" in unknown_config
+    assert "cached_input_price_per_mtok: Annotated[float | None, Field(ge=0)] = None" in unknown_config

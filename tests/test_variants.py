@@ -13,10 +13,11 @@ STREAMING_FILES = {f"{PKG}/routes/chat_stream.py", "tests/test_chat_stream.py"}
 OPENAI_API_FILES = {
     f"{PKG}/routes/openai_api.py",
     f"{PKG}/v1/__init__.py",
-    f"{PKG}/v1/chunks.py",
+    f"{PKG}/llm/relay.py",
     f"{PKG}/v1/errors.py",
     f"{PKG}/v1/schemas.py",
     "tests/test_openai_api.py",
+    "tests/support/model.py",
 }
 # Read by either streaming route: without both, the LLM client never streams.
 UPSTREAM_STREAM_FILES = {f"{PKG}/llm/stream.py", "tests/support/sse.py"}

@@ -1,61 +1,86 @@
-"""Request and response bodies of /v1/chat/completions and /v1/models, in OpenAI's wire format."""
+"""Request and response bodies of /v1/chat/completions and /v1/models, in OpenAI's wire format.
 
-from typing import Annotated, Literal, cast
+A request is forwarded as the client sent it (SPEC §10): the service checks only what it needs itself,
+and whatever else is wrong is the upstream's to say.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, NoReturn
 
 from openai.types import Model
-from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..llm.completion import Messages
+from ..errors import ApiError, ErrorCode
+from ..llm.relay import ChatRequest
 
-DEFAULT_MAX_TOKENS = 1000
-
-
-class TextPart(BaseModel):
-    type: Literal["text"]
-    text: str
-
-
-class Message(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    role: Literal["system", "developer", "user", "assistant"]
-    content: str | list[TextPart]
-    name: str | None = None
-
-    def text(self) -> str:
-        return self.content if isinstance(self.content, str) else "".join(part.text for part in self.content)
-
-
-class StreamOptions(BaseModel):
-    include_usage: bool = False
+# A `\uD800`-`\uDFFF` escape: JSON allows one, but a lone surrogate is no text (no UTF-8 encodes it).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class ChatCompletionRequest(BaseModel):
-    """The parameters the service supports; any other is refused rather than silently ignored."""
+    """The request as the OpenAPI document shows it: the fields the service checks; any other is forwarded."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="allow")
 
     model: str
-    messages: Annotated[list[Message], Field(min_length=1, max_length=100)]
-    temperature: Annotated[float, Field(ge=0, le=2)] = 1.0
-    max_tokens: Annotated[int | None, Field(ge=1, le=4000)] = None
-    max_completion_tokens: Annotated[int | None, Field(ge=1, le=4000)] = None
-    stream: bool = False
-    stream_options: StreamOptions | None = None
+    messages: Annotated[list[dict[str, Any]], Field(min_length=1)]
+    stream: bool | None = False
+    stream_options: dict[str, Any] | None = None
 
-    def to_messages(self) -> Messages:
-        return [
-            cast(ChatCompletionMessageParam, {"role": message.role, "content": message.text()})
-            for message in self.messages
-        ]
 
-    def token_limit(self) -> int:
-        return self.max_completion_tokens or self.max_tokens or DEFAULT_MAX_TOKENS
+@dataclass(frozen=True, slots=True)
+class ChatCompletionCall:
+    """A request the service can forward, and what it reads of it."""
 
-    @property
-    def include_usage(self) -> bool:
-        return self.stream_options is not None and self.stream_options.include_usage
+    request: ChatRequest
+    model: str
+    stream: bool
+    include_usage: bool
+    """The client asked for the usage chunk at the end of a stream."""
+
+
+def read_chat_request(raw: bytes) -> ChatCompletionCall:
+    """The body, checked: a JSON object of valid Unicode text, `model`, a non-empty `messages` list, `stream`."""
+    try:
+        text = raw.decode()
+        request = json.loads(text)
+    except UnicodeDecodeError:
+        _invalid(None, "The body is not valid UTF-8")
+    except json.JSONDecodeError as exc:
+        _invalid(None, f"The body is not valid JSON: {exc.msg}")
+    if not isinstance(request, dict):
+        _invalid(None, "The body must be a JSON object")
+    model, messages = request.get("model"), request.get("messages")
+    stream, options = request.get("stream"), request.get("stream_options")
+    if not isinstance(model, str):
+        _invalid("model", "Input should be a valid string")
+    if not isinstance(messages, list) or not messages:
+        _invalid("messages", "Input should be a non-empty list")
+    if stream is not None and not isinstance(stream, bool):
+        _invalid("stream", "Input should be a valid boolean")
+    if options is not None and not isinstance(options, dict):
+        _invalid("stream_options", "Input should be a valid object")
+    if _SURROGATE_ESCAPE.search(text):
+        _refuse_lone_surrogates(request)
+    include_usage = options is not None and options.get("include_usage") is True
+    return ChatCompletionCall(request, model, bool(stream), include_usage)
+
+
+def _refuse_lone_surrogates(request: ChatRequest) -> None:
+    """A pair of escapes is one character; a lone one cannot be sent on (the SDK fails to encode it)."""
+    try:
+        json.dumps(request, ensure_ascii=False).encode()
+    except UnicodeEncodeError as exc:
+        character = f"\\u{ord(exc.object[exc.start]):04x}"
+        _invalid(None, f"The body holds a lone UTF-16 surrogate ({character}), which is not valid Unicode text")
+
+
+def _invalid(param: str | None, message: str) -> NoReturn:
+    """A 400 in OpenAI's shape, naming the parameter (v1/errors.py reads `loc`)."""
+    details = [{"loc": ["body", param] if param else ["body"], "msg": message, "type": "value_error"}]
+    raise ApiError(400, ErrorCode.VALIDATION_ERROR, "Request validation failed", details=details)
 
 
 class ModelList(BaseModel):
