@@ -4,8 +4,9 @@ The middleware creates it; authentication and the routes fill it in; whatever ru
 response is done (the access log, the charge of what the call used) reads it.
 """
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from starlette.types import Scope
 
@@ -36,6 +37,8 @@ class RequestContext:
     """Headers for whatever response the request ends with, error responses included."""
     log_fields: dict[str, Any] = field(default_factory=dict)
     """Anything else worth a field on the access log line (say, how a stream failed)."""
+    rate_limited: Literal["requests", "tokens", "budget"] | None = None
+    """Which limit refused the request, if one did (for the metrics)."""
 
     def access_log_fields(self) -> dict[str, Any]:
         fields = dict(self.log_fields)
@@ -48,6 +51,10 @@ class RequestContext:
                 cost_usd=self.usage.cost_usd,
             )
         return fields
+
+
+# The request in flight in this task, for whatever cannot reach its scope (the log lines' request id).
+CURRENT_CONTEXT: ContextVar[RequestContext | None] = ContextVar("request_context", default=None)
 
 
 def attach_context(scope: Scope, request_id: str) -> RequestContext:

@@ -8,6 +8,9 @@ the caller: they never quote the provider's key or its raw reply.
 class LLMError(Exception):
     """The upstream call failed."""
 
+    upstream_status: int | None = None
+    """The provider's HTTP status, when it answered with one (for the logs, never the caller)."""
+
 
 class LLMTimeoutError(LLMError):
     def __init__(self) -> None:
