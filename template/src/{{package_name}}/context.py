@@ -6,7 +6,7 @@ response is done (the access log, the charge of what the call used) reads it.
 
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from starlette.types import Scope
 
@@ -37,8 +37,6 @@ class RequestContext:
     """Headers for whatever response the request ends with, error responses included."""
     log_fields: dict[str, Any] = field(default_factory=dict)
     """Anything else worth a field on the access log line (say, how a stream failed)."""
-    rate_limited: Literal["requests", "tokens", "budget"] | None = None
-    """Which limit refused the request, if one did (for the metrics)."""
 
     def access_log_fields(self) -> dict[str, Any]:
         fields = dict(self.log_fields)
