@@ -4,6 +4,7 @@ The middleware creates it; authentication and the routes fill it in; whatever ru
 response is done (the access log, the charge of what the call used) reads it.
 """
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +49,10 @@ class RequestContext:
                 cost_usd=self.usage.cost_usd,
             )
         return fields
+
+
+# The request in flight in this task, for whatever cannot reach its scope (the log lines' request id).
+CURRENT_CONTEXT: ContextVar[RequestContext | None] = ContextVar("request_context", default=None)
 
 
 def attach_context(scope: Scope, request_id: str) -> RequestContext:

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic_core import to_json
 
+from .context import CURRENT_CONTEXT
+
 # Attributes every LogRecord has; anything else was passed with `extra=`.
 _STANDARD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message",
@@ -30,9 +32,23 @@ class JsonFormatter(logging.Formatter):
         return to_json(entry, fallback=str).decode()
 
 
+class RequestContextFilter(logging.Filter):
+    """Adds the request in flight's `request_id` (and `caller`, once known) to every line written for it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        context = CURRENT_CONTEXT.get()
+        if context is not None:
+            if not hasattr(record, "request_id"):
+                record.request_id = context.request_id
+            if context.caller is not None and not hasattr(record, "caller"):
+                record.caller = context.caller.id
+        return True
+
+
 def configure_logging(level: str) -> None:
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestContextFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

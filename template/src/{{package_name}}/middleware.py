@@ -13,8 +13,9 @@ from uuid import uuid4
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .context import attach_context
+from .context import CURRENT_CONTEXT, attach_context
 from .errors import ApiError, ErrorCode, error_body
+from .metrics import UNMATCHED_ROUTE
 
 access_logger = logging.getLogger("access")
 logger = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ class RequestContextMiddleware:
         started_at = time.perf_counter()
         request_id, content_length = _read_headers(scope)
         context = attach_context(scope, request_id)
+        context_token = CURRENT_CONTEXT.set(context)  # every log line written for the request names it
         id_header = (b"x-request-id", request_id.encode())
         status = 500
         response_started = False
@@ -71,6 +73,7 @@ class RequestContextMiddleware:
             await _send_error(send_with_id, scope["path"], error)
         finally:
             await watch.stop()
+            elapsed = time.perf_counter() - started_at
             access_logger.info(
                 "request",
                 extra={
@@ -78,10 +81,16 @@ class RequestContextMiddleware:
                     "method": scope["method"],
                     "path": scope["path"],
                     "status": status,
-                    "latency_ms": round((time.perf_counter() - started_at) * 1000, 2),
+                    "latency_ms": round(elapsed * 1000, 2),
                     **context.access_log_fields(),
                 },
             )
+            if (metrics := scope["app"].state.services.metrics) is not None:
+                route = scope.get("route")
+                metrics.observe_request(
+                    scope["method"], route.path if route else UNMATCHED_ROUTE, status, elapsed, context
+                )
+            CURRENT_CONTEXT.reset(context_token)
 
     @property
     def _too_large_message(self) -> str:

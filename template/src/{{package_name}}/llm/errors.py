@@ -9,7 +9,7 @@ class LLMError(Exception):
     """The upstream call failed."""
 
     upstream_status: int | None = None
-    """The provider's HTTP status, when it answered with an error status."""
+    """The provider's HTTP status, when it answered with one (for the logs, never the caller)."""
 
 
 class LLMTimeoutError(LLMError):

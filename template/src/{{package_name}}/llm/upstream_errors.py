@@ -24,13 +24,13 @@ def is_transient(exc: Exception) -> bool:
 
 
 def to_llm_error(exc: openai.OpenAIError) -> LLMError:
-    error = _llm_error_for(exc)
+    error = _llm_error(exc)
     if isinstance(exc, openai.APIStatusError):
         error.upstream_status = exc.status_code
     return error
 
 
-def _llm_error_for(exc: openai.OpenAIError) -> LLMError:
+def _llm_error(exc: openai.OpenAIError) -> LLMError:
     if isinstance(exc, openai.APITimeoutError):
         return LLMTimeoutError()
     if isinstance(exc, openai.APIConnectionError):
