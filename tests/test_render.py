@@ -11,7 +11,7 @@ import yaml
 from .conftest import Render
 
 DEPLOY_FILES = {".dockerignore", "Dockerfile", "compose.yaml"}
-CI_FILES = {".github/workflows/ci.yml"}
+CI_FILES = {".github/workflows/ci.yml", ".github/dependabot.yml"}
 
 DEFAULT_FILES = (
     DEPLOY_FILES
@@ -20,7 +20,9 @@ DEFAULT_FILES = (
         ".copier-answers.yml",
         ".env.example",
         ".gitignore",
+        ".pre-commit-config.yaml",
         ".python-version",
+        "Makefile",
         "README.md",
         "pyproject.toml",
         "src/my_llm_service/__init__.py",
@@ -91,6 +93,7 @@ DEFAULT_FILES = (
         "tests/test_provider.py",
         "tests/test_rate_limits.py",
         "tests/test_server.py",
+        "tests/test_server_limits.py",
         "tests/test_service.py",
         "tests/test_upstream_errors.py",
     }
@@ -289,10 +292,11 @@ def test_dockerfile_follows_the_answers(render: Render) -> None:
     assert "uv sync --locked --no-dev --no-editable" in dockerfile
     assert "\nUSER 10001:10001\n" in dockerfile
     assert "http://127.0.0.1:8000/health" in dockerfile.split("HEALTHCHECK", 1)[1]
-    assert dockerfile.rstrip().endswith(
-        'CMD ["uvicorn", "acme_chat.main:app", "--http", "acme_chat.server:GuardedHttpProtocol",'
-        ' "--host", "0.0.0.0", "--port", "8000"]'
+    cmd = (
+        '["uvicorn", "acme_chat.main:app", "--http", "acme_chat.server:GuardedHttpProtocol",'
+        ' "--host", "0.0.0.0", "--port", "8000", "--timeout-graceful-shutdown", "20"]'
     )
+    assert dockerfile.rstrip().endswith(f"CMD {cmd}")
 
 
 def test_memory_limiter_compose_runs_one_replica_without_redis(render: Render) -> None:

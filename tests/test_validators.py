@@ -24,6 +24,7 @@ from .conftest import Render
         ({"python_version": "3.9"}, "3.9"),
         ({"auth_scheme": "basic"}, "basic"),
         ({"limiter_backend": "memcached"}, "memcached"),
+        ({"kubernetes": True, "docker": False}, "kubernetes needs docker"),
     ],
 )
 def test_bad_answer_is_rejected_and_nothing_written(

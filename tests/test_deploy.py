@@ -1,0 +1,199 @@
+"""Kubernetes manifests, graceful shutdown settings that agree everywhere, and the project's habits
+(task runner, pre-commit, `fastapi dev`, dependabot)."""
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from .conftest import Render
+from .test_render import files_of
+
+K8S_FILES = {"k8s/deployment.yaml", "k8s/service.yaml", "k8s/hpa.yaml", "k8s/pdb.yaml"}
+SLUG = "my-llm-service"
+
+
+def manifests(project: Path) -> dict[str, dict[str, Any]]:
+    """Every Kubernetes object in k8s/, by `Kind/name`."""
+    objects = {}
+    for path in sorted(project.glob("k8s/*.yaml")):
+        for document in yaml.safe_load_all(path.read_text()):
+            objects[f"{document['kind']}/{document['metadata']['name']}"] = document
+    return objects
+
+
+def graceful_shutdown_seconds(project: Path) -> int:
+    """uvicorn's --timeout-graceful-shutdown in the Dockerfile's CMD."""
+    cmd = next(line for line in (project / "Dockerfile").read_text().splitlines() if line.startswith("CMD "))
+    command = yaml.safe_load(cmd.removeprefix("CMD "))
+    return int(command[command.index("--timeout-graceful-shutdown") + 1])
+
+
+@pytest.mark.parametrize(("limiter", "extra"), [("memory", set()), ("redis", {"k8s/redis.yaml"}), ("none", set())])
+def test_kubernetes_renders_its_manifests_only_when_asked(render: Render, limiter: str, extra: set[str]) -> None:
+    without = render("a", limiter_backend=limiter)
+    with_k8s = render("b", limiter_backend=limiter, kubernetes=True)
+
+    assert files_of(with_k8s) - files_of(without) == K8S_FILES | extra
+    assert files_of(without) - files_of(with_k8s) == set()
+    assert not (without / "k8s").exists()
+    assert "kubectl" not in (without / "README.md").read_text()
+    assert "kubernetes" not in (without / "Dockerfile").read_text().lower()
+
+
+def test_manifests_fit_together(render: Render) -> None:
+    objects = manifests(render(kubernetes=True))
+    assert set(objects) == {
+        f"Deployment/{SLUG}",
+        f"Service/{SLUG}",
+        f"HorizontalPodAutoscaler/{SLUG}",
+        f"PodDisruptionBudget/{SLUG}",
+    }
+    deployment = objects[f"Deployment/{SLUG}"]
+    labels = deployment["spec"]["template"]["metadata"]["labels"]
+    assert deployment["spec"]["selector"]["matchLabels"] == labels
+    assert objects[f"Service/{SLUG}"]["spec"]["selector"] == labels
+    assert objects[f"PodDisruptionBudget/{SLUG}"]["spec"]["selector"]["matchLabels"] == labels
+    target = objects[f"HorizontalPodAutoscaler/{SLUG}"]["spec"]["scaleTargetRef"]
+    assert (target["kind"], target["name"]) == ("Deployment", SLUG)
+
+    pod = deployment["spec"]["template"]["spec"]
+    [container] = pod["containers"]
+    assert container["ports"] == [{"name": "http", "containerPort": 8000}]
+    assert objects[f"Service/{SLUG}"]["spec"]["ports"][0]["targetPort"] == "http"
+    assert container["livenessProbe"]["httpGet"] == {"path": "/health", "port": "http"}
+    assert container["readinessProbe"]["httpGet"] == {"path": "/ready", "port": "http"}
+    assert container["envFrom"] == [{"secretRef": {"name": SLUG}}]
+    assert container["resources"]["requests"]["cpu"]  # the autoscaler's reference
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["runAsUser"] == 10001  # the Dockerfile's USER
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    assert container["securityContext"]["allowPrivilegeEscalation"] is False
+    assert {mount["mountPath"] for mount in container["volumeMounts"]} == {"/tmp"}
+
+
+def test_memory_limiter_manifests_start_with_one_pod_and_no_redis(render: Render) -> None:
+    project = render(kubernetes=True)
+    objects = manifests(project)
+
+    assert objects[f"Deployment/{SLUG}"]["spec"]["replicas"] == 1
+    assert objects[f"HorizontalPodAutoscaler/{SLUG}"]["spec"]["minReplicas"] == 1
+    for path in project.glob("k8s/*.yaml"):
+        assert "redis" not in path.read_text().lower(), path.name
+    readme = (project / "README.md").read_text()
+    assert "hold **per process**" in readme.split("### Scale out", 1)[1]
+
+
+def test_redis_limiter_manifests_reach_their_redis(render: Render) -> None:
+    project = render(kubernetes=True, limiter_backend="redis")
+    objects = manifests(project)
+
+    redis_service = objects[f"Service/{SLUG}-redis"]
+    [container] = objects[f"Deployment/{SLUG}"]["spec"]["template"]["spec"]["containers"]
+    redis_url = next(env["value"] for env in container["env"] if env["name"] == "REDIS_URL")
+    assert redis_url == f"redis://{redis_service['metadata']['name']}:{redis_service['spec']['ports'][0]['port']}/0"
+    statefulset = objects[f"StatefulSet/{SLUG}-redis"]
+    assert statefulset["spec"]["serviceName"] == redis_service["metadata"]["name"]
+    assert redis_service["spec"]["selector"] == statefulset["spec"]["template"]["metadata"]["labels"]
+    assert objects[f"Deployment/{SLUG}"]["spec"]["replicas"] >= 2
+    readme = (project / "README.md").read_text()
+    assert "managed Redis" in readme.split("### Kubernetes", 1)[1]
+    assert "stay exact" in readme.split("### Scale out", 1)[1]
+
+
+def test_grace_periods_agree(render: Render) -> None:
+    """Whatever stops the service waits longer than uvicorn lets open streams run after SIGTERM."""
+    project = render(kubernetes=True)
+    grace = graceful_shutdown_seconds(project)
+    assert grace > 0
+
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    assert int(compose["services"]["app"]["stop_grace_period"].removesuffix("s")) > grace
+
+    pod = manifests(project)[f"Deployment/{SLUG}"]["spec"]["template"]["spec"]
+    pre_stop = pod["containers"][0]["lifecycle"]["preStop"]["exec"]["command"]
+    assert pre_stop[0] == "sleep"
+    assert pod["terminationGracePeriodSeconds"] > int(pre_stop[1]) + grace
+
+    flag = f"--timeout-graceful-shutdown {grace}"
+    assert flag in (project / "Makefile").read_text()
+    assert flag in (project / "README.md").read_text()
+    assert f'"--timeout-graceful-shutdown", "{grace}"' in (project / "tests/test_server.py").read_text()
+
+
+def make_targets(project: Path) -> dict[str, str]:
+    """Each Makefile target and the text of its recipe."""
+    targets: dict[str, str] = {}
+    current = None
+    for line in (project / "Makefile").read_text().splitlines():
+        if match := re.match(r"^([a-z][a-z-]*):", line):
+            current = match.group(1)
+            targets[current] = line.split(":", 1)[1].split("##")[0]  # prerequisites, without the comment
+        elif line.startswith("\t") and current:
+            targets[current] += "\n" + line.strip()
+    return targets
+
+
+def test_makefile_has_the_everyday_targets_and_the_readme_uses_them(render: Render) -> None:
+    project = render()
+    targets = make_targets(project)
+
+    assert {"install", "run", "dev", "test", "lint", "types", "check", "docker"} <= set(targets)
+    assert "uv run fastapi dev" in targets["dev"]
+    assert "uv run uvicorn my_llm_service.main:app" in targets["run"]
+    assert "uv run pytest -n auto" in targets["test"]
+    assert "uv run mypy" in targets["types"]
+    assert "docker build -t my-llm-service ." in targets["docker"]
+    assert set(targets["check"].split()) == {"lint", "types", "test"}
+    phony = next(line for line in (project / "Makefile").read_text().splitlines() if line.startswith(".PHONY:"))
+    assert set(phony.split()[1:]) == set(targets)
+    readme = (project / "README.md").read_text()
+    for target in targets:
+        assert f"`make {target}`" in readme, target
+    assert "FAKE_LLM=true make dev" in readme
+
+    without_docker = make_targets(render("b", docker=False))
+    assert "docker" not in without_docker
+
+
+def test_fastapi_dev_finds_the_app(render: Render) -> None:
+    pyproject = tomllib.loads((render(package_name="acme_chat") / "pyproject.toml").read_text())
+    assert pyproject["tool"]["fastapi"]["entrypoint"] == "acme_chat.main:app"
+    dev = pyproject["dependency-groups"]["dev"]
+    assert any(requirement.startswith("fastapi-cli") for requirement in dev)
+    assert any(requirement.startswith("pytest-xdist") for requirement in dev)
+
+
+def test_pre_commit_checks_the_lock_lints_formats_and_types(render: Render) -> None:
+    config = yaml.safe_load((render() / ".pre-commit-config.yaml").read_text())
+    hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
+
+    assert set(hooks) == {"uv-lock", "ruff-check", "ruff-format", "mypy"}
+    assert hooks["uv-lock"]["entry"] == "uv lock --check"
+    for hook in hooks.values():
+        assert hook["entry"].startswith("uv "), hook  # the project's own locked tools
+
+
+@pytest.mark.parametrize(
+    ("answers", "ecosystems"),
+    [
+        ({}, {"uv", "github-actions", "docker"}),
+        ({"limiter_backend": "redis"}, {"uv", "github-actions", "docker", "docker-compose"}),
+        ({"docker": False}, {"uv", "github-actions"}),
+    ],
+)
+def test_dependabot_updates_what_the_project_pins(
+    render: Render, answers: dict[str, Any], ecosystems: set[str]
+) -> None:
+    config = yaml.safe_load((render(**answers) / ".github/dependabot.yml").read_text())
+    assert {update["package-ecosystem"] for update in config["updates"]} == ecosystems
+
+
+def test_template_repo_has_the_same_pre_commit_habit() -> None:
+    root = Path(__file__).resolve().parents[1]
+    config = yaml.safe_load((root / ".pre-commit-config.yaml").read_text())
+    hooks = {hook["id"] for repo in config["repos"] for hook in repo["hooks"]}
+    assert {"ruff-check", "ruff-format"} <= hooks
