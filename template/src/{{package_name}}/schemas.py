@@ -15,7 +15,15 @@ def _not_blank(text: str) -> str:
 
 class ChatRequest(BaseModel):
     # Strict: a number is a JSON number, never a string ("1.5") or a boolean (true taken as 1).
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={
+            "examples": [
+                {"message": "Summarise HTTP/2 in one sentence.", "system_prompt": "Be brief.", "max_tokens": 100},
+            ]
+        },
+    )
 
     message: Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_not_blank)]
     system_prompt: Annotated[str | None, Field(max_length=2000)] = None
