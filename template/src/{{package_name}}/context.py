@@ -22,6 +22,8 @@ class Usage:
     prompt_tokens: int
     completion_tokens: int
     cost_usd: float
+    cached_tokens: int = 0
+    """Of the prompt tokens, those the provider read from its cache."""
 
     @property
     def total_tokens(self) -> int:

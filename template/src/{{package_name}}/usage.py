@@ -10,7 +10,8 @@ class Meter:
         self._pricing = pricing
 
     def record(self, completion: Completion) -> Usage:
-        usage = Usage(completion.prompt_tokens, completion.completion_tokens, self._pricing.cost_usd(completion))
+        cost = self._pricing.cost_usd(completion)
+        usage = Usage(completion.prompt_tokens, completion.completion_tokens, cost, completion.cached_tokens)
         self._context.usage = usage
         return usage
 
