@@ -197,7 +197,8 @@ def update(session: nox.Session) -> None:
 @nox.session(python=PYTHON, allow_parallel=True)
 def template_tests(session: nox.Session) -> None:
     """The template's own tests: rendering, validators, file sets, answers file."""
-    session.install(COPIER, "nox", *PYTEST, "pyyaml>=6")
+    # hatchling: what the rendered projects build with (a test asks it which files a wheel ships).
+    session.install(COPIER, "nox", *PYTEST, "pyyaml>=6", "hatchling>=1.26")
     session.run("pytest", "-q", "-n", TEST_WORKERS, "tests", "-m", "not update", *session.posargs)
 
 

@@ -32,7 +32,8 @@ def settings_of(project: Path) -> set[str]:
 def readme_table_of(project: Path) -> set[str]:
     """The variables the README's settings table names in its first column."""
     readme = (project / "README.md").read_text()
-    return {name for row in re.findall(r"^\| ([^|]+)\|", readme, re.MULTILINE) for name in re.findall(r"`([A-Z_]+)`", row)}
+    first_cells = re.findall(r"^\| ([^|]+)\|", readme, re.MULTILINE)
+    return {name for cell in first_cells for name in re.findall(r"`([A-Z_]+)`", cell)}
 
 
 def env_example_of(project: Path) -> set[str]:
