@@ -8,7 +8,6 @@ from pydantic_settings import SettingsError
 from .application import create_app
 from .config import Settings, describe_settings_error
 from .logs import configure_logging
-from .metrics import share_between_workers
 
 try:
     settings = Settings()
@@ -16,6 +15,4 @@ except (ValidationError, SettingsError) as exc:
     sys.exit(f"configuration error: {describe_settings_error(exc)}")
 
 configure_logging(settings.log_level)
-if settings.metrics_enabled:
-    share_between_workers()
 app = create_app(settings)
