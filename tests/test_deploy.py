@@ -121,7 +121,7 @@ def test_grace_periods_agree(render: Render) -> None:
     flag = f"--timeout-graceful-shutdown {grace}"
     assert flag in (project / "Makefile").read_text()
     assert flag in (project / "README.md").read_text()
-    assert f'"--timeout-graceful-shutdown", "{grace}"' in (project / "tests/test_server.py").read_text()
+    assert f'"--timeout-graceful-shutdown", "{grace}"' in (project / "tests/test_shutdown.py").read_text()
 
 
 def make_targets(project: Path) -> dict[str, str]:

@@ -80,6 +80,7 @@ DEFAULT_FILES = (
         "tests/support/metrics.py",
         "tests/support/model.py",
         "tests/support/provider.py",
+        "tests/support/server.py",
         "tests/support/service.py",
         "tests/support/sse.py",
         "tests/support/upstream.py",
@@ -95,6 +96,7 @@ DEFAULT_FILES = (
         "tests/test_server.py",
         "tests/test_server_limits.py",
         "tests/test_service.py",
+        "tests/test_shutdown.py",
         "tests/test_upstream_errors.py",
     }
 )

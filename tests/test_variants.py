@@ -9,7 +9,7 @@ from .conftest import Render
 from .test_render import DEFAULT_FILES, files_of
 
 PKG = "src/my_llm_service"
-STREAMING_FILES = {f"{PKG}/routes/chat_stream.py", "tests/test_chat_stream.py"}
+STREAMING_FILES = {f"{PKG}/routes/chat_stream.py", "tests/test_chat_stream.py", "tests/test_shutdown.py"}
 OPENAI_API_FILES = {
     f"{PKG}/routes/openai_api.py",
     f"{PKG}/v1/__init__.py",

@@ -1,17 +1,12 @@
 """The server's own limits (SPEC §14), against a real uvicorn with the service's protocol."""
 
 import contextlib
-import os
 import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from .support.service import REQUIRED_ENV
+from .support.server import UVICORN, free_port, running_server
 
 # Short limits keep the test fast; a client that is not cut off fails the socket's own deadline.
 HEADER_TIMEOUT_SECONDS = 1
@@ -21,42 +16,10 @@ DEADLINE_SECONDS = 10
 
 @pytest.fixture(scope="module")
 def server_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    env = {
-        **os.environ,
-        **REQUIRED_ENV,
-        "FAKE_LLM": "true",
-        "HEADER_TIMEOUT_SECONDS": str(HEADER_TIMEOUT_SECONDS),
-        "BODY_TIMEOUT_SECONDS": str(BODY_TIMEOUT_SECONDS),
-    }
-    # As the README starts it, with the service's protocol.
-    protocol = "{{ package_name }}.server:GuardedHttpProtocol"
-    with subprocess.Popen(  # noqa: S603 (a fixed command: this Python's uvicorn)
-        [sys.executable, "-m", "uvicorn", "{{ package_name }}.main:app", "--port", str(port), "--http", protocol],
-        env=env,
-        cwd=Path(tmp_path_factory.mktemp("server")),  # no .env here
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    ) as server:
-        try:
-            _wait_until_listening(port, server)
-            yield port
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
-
-
-def _wait_until_listening(port: int, server: "subprocess.Popen[bytes]") -> None:
-    for _ in range(300):
-        assert server.poll() is None, server.stderr.read() if server.stderr else ""
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("uvicorn did not start")
+    port = free_port()
+    env = {"HEADER_TIMEOUT_SECONDS": str(HEADER_TIMEOUT_SECONDS), "BODY_TIMEOUT_SECONDS": str(BODY_TIMEOUT_SECONDS)}
+    with running_server([*UVICORN, "--port", str(port)], port, cwd=tmp_path_factory.mktemp("server"), env=env):
+        yield port
 
 
 def connect(port: int) -> socket.socket:
