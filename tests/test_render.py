@@ -64,6 +64,7 @@ DEFAULT_FILES = (
         "src/my_llm_service/routes/health.py",
         "src/my_llm_service/routes/metrics.py",
         "src/my_llm_service/routes/openai_api.py",
+        "src/my_llm_service/routes/ready.py",
         "src/my_llm_service/schemas.py",
         "src/my_llm_service/server.py",
         "src/my_llm_service/services.py",
