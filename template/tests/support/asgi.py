@@ -1,10 +1,12 @@
-"""Calling the app as a server would, with a client that goes away part-way."""
+"""Calling the app as a server would, with a client that goes away part-way; or a real server."""
 
 import asyncio
+import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+import uvicorn
 from fastapi import FastAPI
 
 
@@ -59,3 +61,19 @@ async def post_and_leave(
     async with asyncio.timeout(5):  # the upstream would hold it for 30 s
         await app(scope, receive, send)
     return sent
+
+
+@contextlib.asynccontextmanager
+async def served(app: FastAPI) -> AsyncIterator[str]:
+    """Serve the (already started) app with uvicorn on a free local port; yields its base URL."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", log_config=None))
+    task = asyncio.create_task(server.serve())
+    async with asyncio.timeout(5):
+        while not server.started:
+            await asyncio.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
