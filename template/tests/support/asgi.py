@@ -1,13 +1,10 @@
-"""Calling the app as a server would, with a client that goes away part-way; or a real server."""
+"""Calling the app as a server would, with a client that goes away part-way."""
 
 import asyncio
-import contextlib
 import json
-import socket
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI
 
 
@@ -62,22 +59,3 @@ async def post_and_leave(
     async with asyncio.timeout(5):  # the upstream would hold it for 30 s
         await app(scope, receive, send)
     return sent
-
-
-@contextlib.asynccontextmanager
-async def served(app: FastAPI) -> AsyncIterator[str]:
-    """Serve the (already started) app with uvicorn on a free local port; yields its base URL.
-
-    On exit the server stops once the requests in flight have finished (their access log written).
-    """
-    listening = socket.create_server(("127.0.0.1", 0))  # connections queue here until uvicorn accepts
-    port = listening.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_config=None))
-    task = asyncio.create_task(server.serve(sockets=[listening]))
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        async with asyncio.timeout(10):
-            await task
-        listening.close()
