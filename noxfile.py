@@ -100,14 +100,16 @@ def render(session: nox.Session, answers: dict[str, str], dest: Path) -> None:
 
 def check_rendered(session: nox.Session, project: Path) -> None:
     """The rendered project's own checks, as a developer runs them: its pre-commit hooks (lock
-    check, ruff, ruff format, mypy) over a fresh git repository, then `make test`."""
+    check, ruff, ruff format, mypy) over a fresh git repository, then the Makefile's recipes that
+    its CI workflow runs, `make lint types test` (lint and types again, but quick: ruff, and mypy
+    on the cache the hook just left)."""
     session.chdir(project)
     env = sync(session, project) | {"PYTEST_XDIST_AUTO_NUM_WORKERS": TEST_WORKERS}
     seed_mypy_cache(project)
     session.run("git", "init", "--quiet", external=True)
     session.run("git", "add", "--all", external=True)
     session.run("pre-commit", "run", "--all-files", "--show-diff-on-failure", env=env)
-    session.run("make", "test", external=True, env=env)
+    session.run("make", "lint", "types", "test", external=True, env=env)
     keep_mypy_cache(project)
 
 

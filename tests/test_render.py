@@ -77,10 +77,12 @@ DEFAULT_FILES = (
         "tests/support/__init__.py",
         "tests/support/asgi.py",
         "tests/support/credentials.py",
+        "tests/support/fork_server.py",
         "tests/support/limiters.py",
         "tests/support/metrics.py",
         "tests/support/model.py",
         "tests/support/provider.py",
+        "tests/support/served.py",
         "tests/support/server.py",
         "tests/support/service.py",
         "tests/support/sse.py",
@@ -319,12 +321,8 @@ def test_project_workflow_runs_the_project_checks(render: Render) -> None:
 
     setup_uv = next(step for step in steps if step.get("uses", "").startswith("astral-sh/setup-uv"))
     assert setup_uv["with"]["python-version"] == "3.11"
-    assert commands == [
-        "uv sync --locked",
-        "uv run ruff check . && uv run ruff format --check .",
-        "uv run mypy",
-        "uv run pytest",
-    ]
+    # The Makefile's recipes (tests/test_deploy.py checks what they run, the variant sessions run them).
+    assert commands == ["make install", "make lint", "make types", "make test"]
 
 
 def test_readme_documents_docker_ci_and_updates(render: Render) -> None:

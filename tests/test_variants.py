@@ -18,6 +18,7 @@ OPENAI_API_FILES = {
     f"{PKG}/v1/schemas.py",
     "tests/test_openai_api.py",
     "tests/support/model.py",
+    "tests/support/served.py",
 }
 # Read by either streaming route: without both, the LLM client never streams.
 UPSTREAM_STREAM_FILES = {f"{PKG}/llm/stream.py", "tests/support/sse.py"}
