@@ -167,9 +167,10 @@ def _tokens_window(plan: Plan, counts: Counts, now: float) -> Window | None:
     if plan.tokens is None:
         return None
     remaining = tokens_remaining(plan.tokens, plan.window_seconds, counts.tokens_drained_at, now)
-    # Spent: until one token has drained. Else: until all have.
-    room_at = counts.tokens_drained_at - (plan.window_seconds * (plan.tokens - 1) / plan.tokens if remaining == 0 else 0)
-    return Window(limit=plan.tokens, remaining=remaining, reset_seconds=max(1, math.ceil(room_at - now)))
+    reset_at = counts.tokens_drained_at  # when all have drained
+    if remaining == 0:  # when one has
+        reset_at -= plan.window_seconds * (plan.tokens - 1) / plan.tokens
+    return Window(limit=plan.tokens, remaining=remaining, reset_seconds=max(1, math.ceil(reset_at - now)))
 
 
 def _spend(period: Period | None, spent_usd: float, now: float) -> Spend | None:
