@@ -166,11 +166,11 @@ def _key(caller: Caller) -> str:
 def _tokens_window(plan: Plan, counts: Counts, now: float) -> Window | None:
     if plan.tokens is None:
         return None
-    remaining = tokens_remaining(plan.tokens, plan.window_seconds, counts.tokens_drained_at, now)
-    reset_at = counts.tokens_drained_at  # when all have drained
-    if remaining == 0:  # when one has
-        reset_at -= plan.window_seconds * (plan.tokens - 1) / plan.tokens
-    return Window(limit=plan.tokens, remaining=remaining, reset_seconds=max(1, math.ceil(reset_at - now)))
+    remaining = tokens_remaining(plan.tokens, counts.tokens_used)
+    # Spent: until a token of room has drained. Else: until the bucket is empty.
+    to_drain = counts.tokens_used - (plan.tokens - 1 if remaining == 0 else 0)
+    reset_seconds = max(1, math.ceil(to_drain * plan.window_seconds / plan.tokens))
+    return Window(limit=plan.tokens, remaining=remaining, reset_seconds=reset_seconds)
 
 
 def _spend(period: Period | None, spent_usd: float, now: float) -> Spend | None:

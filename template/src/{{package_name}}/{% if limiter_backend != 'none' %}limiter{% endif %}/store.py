@@ -2,8 +2,9 @@
 
 Per caller, each in O(1) work and storage whatever the number of tokens or dollars charged:
 - requests: an exact moving window, the times of the last `requests` admitted requests;
-- tokens: a token bucket (GCRA), one number: the time at which everything charged so far has
-  drained at `tokens` per window. The bucket holds at most one window's worth;
+- tokens: a leaky bucket (the GCRA's meter), two numbers: its level when last charged, and when.
+  Charges fill it, it drains at `tokens` per window, and it refuses while less than a token of
+  room is left. A charge past the brim is kept (the caller waits for it to drain);
 - dollars: one running total per UTC calendar day and per month, under the period's label.
 """
 
@@ -43,7 +44,8 @@ class Counts:
     """Requests in the window."""
     oldest_request: float
     """When the oldest of them was made (`now` when there is none)."""
-    tokens_drained_at: float
+    tokens_used: float
+    """The token bucket's level now."""
     day_spent_usd: float
     month_spent_usd: float
 
@@ -85,23 +87,23 @@ class WindowStore(Protocol):
 # The rules the stores share (the Redis store's scripts spell the same arithmetic in Lua).
 
 
-def tokens_remaining(limit: int, window_seconds: int, drained_at: float, now: float) -> int:
-    return max(0, math.floor(limit - max(0.0, drained_at - now) * limit / window_seconds))
+def tokens_remaining(limit: int, used: float) -> int:
+    return max(0, math.floor(limit - used))
 
 
-def spent(plan: Plan, drained_at: float, day_usd: float, month_usd: float, now: float) -> bool:
+def drained(plan: Plan, level: float, charged_at: float, now: float) -> float:
+    """The token bucket's level at `now`, from its level when last charged."""
+    assert plan.tokens is not None
+    return max(0.0, level - max(0.0, now - charged_at) * plan.tokens / plan.window_seconds)
+
+
+def spent(plan: Plan, tokens_used: float, day_usd: float, month_usd: float) -> bool:
     """Whether a token or dollar limit refuses the next request."""
     return (
-        (plan.tokens is not None and tokens_remaining(plan.tokens, plan.window_seconds, drained_at, now) < 1)
+        (plan.tokens is not None and tokens_remaining(plan.tokens, tokens_used) < 1)
         or (plan.day is not None and day_usd >= plan.day.limit_usd)
         or (plan.month is not None and month_usd >= plan.month.limit_usd)
     )
-
-
-def drained_after(plan: Plan, drained_at: float, tokens: int, now: float) -> float:
-    """The bucket's new drain time once `tokens` more are charged (a debt past the window is kept)."""
-    assert plan.tokens is not None
-    return max(drained_at, now) + tokens * plan.window_seconds / plan.tokens
 
 
 def requests_window(plan: Plan, counts: Counts, now: float) -> Window:
