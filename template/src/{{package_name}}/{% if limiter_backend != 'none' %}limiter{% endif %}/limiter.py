@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from ..caller import Caller
+
+SECONDS_PER_DAY = 86_400
 from .store import Counts, Period, Plan, StoreUnavailableError, Window, WindowStore, requests_window, tokens_remaining
 from .tiers import Tier
 
@@ -23,8 +25,12 @@ class Spend:
 
     limit_usd: float
     spent_usd: float
-    resets_at: datetime
+    ends_at: float
     reset_seconds: int
+
+    @property
+    def resets_at(self) -> datetime:
+        return datetime.fromtimestamp(self.ends_at, UTC)
 
     @property
     def exhausted(self) -> bool:
@@ -98,6 +104,8 @@ class RateLimiter:
         self._tiers = dict(tiers)
         self._window_seconds = window_seconds
         self._clock = clock
+        self._plans: dict[tuple[str, float | None, float | None], Plan] = {}
+        self._plans_day = -1
 
     async def acquire(self, caller: Caller) -> Decision:
         """Count one request against the caller's limits, unless a token or dollar limit is spent.
@@ -145,17 +153,26 @@ class RateLimiter:
         )
 
     def _plan(self, caller: Caller, now: float) -> Plan:
-        tier = self._tiers[caller.tier]
-        per_day = caller.usd_per_day if caller.usd_per_day is not None else tier.usd_per_day
-        per_month = caller.usd_per_month if caller.usd_per_month is not None else tier.usd_per_month
+        """What `caller` is held to at `now` (the same for a whole UTC day: kept until the next)."""
+        day_number = int(now // SECONDS_PER_DAY)  # Unix time has no leap seconds
+        if day_number != self._plans_day:
+            self._plans, self._plans_day = {}, day_number
+        key = (caller.tier, caller.usd_per_day, caller.usd_per_month)
+        if (plan := self._plans.get(key)) is None:
+            plan = self._plans[key] = self._new_plan(*key, day_number)
+        return plan
+
+    def _new_plan(self, tier_name: str, per_day: float | None, per_month: float | None, day_number: int) -> Plan:
+        tier = self._tiers[tier_name]
+        per_day = per_day if per_day is not None else tier.usd_per_day
+        per_month = per_month if per_month is not None else tier.usd_per_month
+        today = datetime.fromtimestamp(day_number * SECONDS_PER_DAY, UTC)
         day = month = None
-        if per_day is not None or per_month is not None:
-            today = datetime.fromtimestamp(now, UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-            if per_day is not None:
-                day = Period(f"{today:%Y-%m-%d}", per_day, (today + timedelta(days=1)).timestamp())
-            if per_month is not None:
-                first = today.replace(day=1)
-                month = Period(f"{first:%Y-%m}", per_month, (first + timedelta(days=32)).replace(day=1).timestamp())
+        if per_day is not None:
+            day = Period(f"{today:%Y-%m-%d}", per_day, today.timestamp() + SECONDS_PER_DAY)
+        if per_month is not None:
+            first = today.replace(day=1)
+            month = Period(f"{first:%Y-%m}", per_month, (first + timedelta(days=32)).replace(day=1).timestamp())
         return Plan(tier.requests_per_minute, self._window_seconds, tier.tokens_per_minute, day, month)
 
 
@@ -179,6 +196,6 @@ def _spend(period: Period | None, spent_usd: float, now: float) -> Spend | None:
     return Spend(
         limit_usd=period.limit_usd,
         spent_usd=spent_usd,
-        resets_at=datetime.fromtimestamp(period.ends_at, UTC),
+        ends_at=period.ends_at,
         reset_seconds=max(1, math.ceil(period.ends_at - now)),
     )
