@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from ..caller import Caller
-
-SECONDS_PER_DAY = 86_400
 from .store import Counts, Period, Plan, StoreUnavailableError, Window, WindowStore, requests_window, tokens_remaining
 from .tiers import Tier
+
+SECONDS_PER_DAY = 86_400
 
 
 @dataclass(frozen=True, slots=True)
