@@ -80,10 +80,10 @@ async def limits_candidates(storage_uri: str, name: str, callers: int) -> None:
         token_strategy = (
             moving if strategy_name == "moving-window" else strategies.SlidingWindowCounterRateLimiter(store)
         )
-        run = time.time_ns()
+        prefix = f"{strategy_name}-{time.time_ns()}"
 
-        async def step(caller_number: int, _: int, token_strategy: Any = token_strategy, run: int = run) -> None:
-            caller = f"{strategy_name}-{run}-{caller_number}"
+        async def step(caller_number: int, _: int, token_strategy: Any = token_strategy, prefix: str = prefix) -> None:
+            caller = f"{prefix}-{caller_number}"
             stats = await token_strategy.get_window_stats(tokens, caller)
             assert stats.remaining > 0
             assert await moving.hit(requests, caller)
