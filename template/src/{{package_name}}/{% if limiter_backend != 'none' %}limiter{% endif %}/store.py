@@ -84,7 +84,7 @@ class WindowStore(Protocol):
     async def aclose(self) -> None: ...
 
 
-# The rules the stores share (the Redis store's scripts spell the same arithmetic in Lua).
+# The rules the stores share (a store that runs them elsewhere, say in a Lua script, spells the same arithmetic).
 
 
 def tokens_remaining(limit: int, used: float) -> int:
