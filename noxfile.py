@@ -251,6 +251,7 @@ def bench(session: nox.Session) -> None:
             render(session, {"limiter_backend": "redis"}, redis)
             sync(session, redis, "--no-dev")
             targets += ["--redis-service", f"api_key + redis={redis}"]
+            targets += ["--budget-redis-service", f"api_key + redis + tokens + budget={redis}"]
         else:
             session.log("bench: skipping api_key + redis: copier.yml does not offer limiter_backend=redis yet")
         run = ROOT / "bench" / "run.py"

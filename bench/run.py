@@ -3,13 +3,15 @@
 Started by `nox -s bench`, which renders the projects first; by hand:
 
     python bench/run.py --floor-project /tmp/p --service "api_key + memory=/tmp/p" \
-        [--redis-service "api_key + redis=/tmp/q"] [--duration 10] [--warmup 3] [--rounds 3] [--keep-logs DIR]
+        [--redis-service "api_key + redis=/tmp/q"] [--budget-redis-service "redis + budget=/tmp/q"] \
+        [--duration 10] [--warmup 3] [--rounds 3] [--keep-logs DIR]
 
 Every server runs from a rendered project's own virtualenv (so the floor and the services share every
 library version), one process each, on a free loopback port: the stub upstream (bench/stub_upstream.py,
 answers after 50 ms), the floor (bench/floor.py) and each service as its README starts it
 (`uvicorn <package>.main:app --http <package>.server:GuardedHttpProtocol`, one worker; a redis service
-gets its own redis-server). Each service is measured on /chat and, when it has /v1, on
+gets its own redis-server; a budget service is a redis service whose callers have a token limit and USD
+budgets, each charged with the stub's 1,000 tokens a call). Each service is measured on /chat and, when it has /v1, on
 /v1/chat/completions streamed and not (a process per route). wrk drives the load from its own process
 with one thread; the targets are measured in interleaved rounds and the best
 of each figure kept. bench/inprocess.py adds each app's CPU time per request without sockets.
@@ -246,15 +248,21 @@ def start_redis(servers: Servers, workdir: Path) -> int:
     return port
 
 
-def service_env(stub_port: int, redis_port: int | None) -> dict[str, str]:
+# High enough that no request of the run is rejected.
+BENCH_TIER = {"requests_per_minute": 1_000_000_000}
+# The default `pro` tier's shape (a token limit) and USD budgets, none of which a run reaches: every
+# request is checked against all of them and charged to all of them.
+BUDGET_TIER = {**BENCH_TIER, "tokens_per_minute": 10**15, "usd_per_day": 1e9, "usd_per_month": 1e9}
+
+
+def service_env(stub_port: int, redis_port: int | None, tier: dict[str, float] = BENCH_TIER) -> dict[str, str]:
     digest = hashlib.sha256(BENCH_KEY.encode()).hexdigest()
     env = {
         "FAKE_LLM": "false",
         "OPENAI_API_KEY": "bench",
         "OPENAI_BASE_URL": f"http://127.0.0.1:{stub_port}/v1",
         "API_KEYS": json.dumps({digest: {"user": "bench", "tier": "bench"}}),
-        # High enough that no request of the run is rejected.
-        "RATE_LIMIT_TIERS": json.dumps({"bench": {"requests_per_minute": 1_000_000_000}}),
+        "RATE_LIMIT_TIERS": json.dumps({"bench": tier}),
         "DEFAULT_TIER": "bench",
         "LOG_LEVEL": "INFO",
     }
@@ -315,6 +323,13 @@ def main() -> None:
     parser.add_argument(
         "--redis-service", action="append", default=[], metavar="NAME=DIR", help="the same, with its own redis-server"
     )
+    parser.add_argument(
+        "--budget-redis-service",
+        action="append",
+        default=[],
+        metavar="NAME=DIR",
+        help="a redis project measured with a token limit and USD budgets",
+    )
     parser.add_argument("--duration", type=float, default=10, help="seconds per measurement (default 10)")
     parser.add_argument("--warmup", type=float, default=3, help="seconds of warm-up before each target (default 3)")
     parser.add_argument(
@@ -343,13 +358,13 @@ def main() -> None:
 
         running = []  # every target runs from the start; an idle server costs nothing
         inprocess: dict[str, float] = {}
-        for name, project, redis, route in targets(args):
+        for name, project, redis, route, tier in targets(args):
             env = {"OPENAI_BASE_URL": f"http://127.0.0.1:{stub_port}/v1"}
             if project is None:
                 app, cwd = "floor:app", BENCH_DIR
             else:
                 redis_port = start_redis(servers, workdir) if redis else None
-                env = service_env(stub_port, redis_port)
+                env = service_env(stub_port, redis_port, tier)
                 app, cwd = f"{package_of(project)}.main:app", project
             port = free_port()
             python = floor_python if project is None else python_of(project)
@@ -384,15 +399,20 @@ def main() -> None:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def targets(args: argparse.Namespace) -> Iterator[tuple[str, Path | None, bool, Route]]:
+def targets(args: argparse.Namespace) -> Iterator[tuple[str, Path | None, bool, Route, dict[str, float]]]:
     """The floor, then each service's /chat and, where it has them, its /v1 routes (a process each)."""
-    yield "floor (FastAPI + AsyncOpenAI)", None, False, CHAT
-    for spec, redis in [*((s, False) for s in args.service), *((s, True) for s in args.redis_service)]:
+    yield "floor (FastAPI + AsyncOpenAI)", None, False, CHAT, BENCH_TIER
+    specs = [
+        *((spec, False, BENCH_TIER) for spec in args.service),
+        *((spec, True, BENCH_TIER) for spec in args.redis_service),
+        *((spec, True, BUDGET_TIER) for spec in args.budget_redis_service),
+    ]
+    for spec, redis, tier in specs:
         name, _, directory = spec.partition("=")
-        yield name, Path(directory), redis, CHAT
+        yield name, Path(directory), redis, CHAT, tier
         if has_v1(Path(directory)) and not redis:
             for route in (V1, V1_STREAM):
-                yield f"{name} {route.label}", Path(directory), redis, route
+                yield f"{name} {route.label}", Path(directory), redis, route, tier
 
 
 def has_v1(project: Path) -> bool:

@@ -13,6 +13,9 @@ import argparse
 import asyncio
 import json
 
+# A realistic size (about 1,000 tokens a call), so that a per-token cost in a token limit would show.
+USAGE = {"prompt_tokens": 950, "completion_tokens": 50, "total_tokens": 1000}
+
 COMPLETION = json.dumps(
     {
         "id": "chatcmpl-bench",
@@ -27,7 +30,7 @@ COMPLETION = json.dumps(
                 "logprobs": None,
             }
         ],
-        "usage": {"prompt_tokens": 12, "completion_tokens": 7, "total_tokens": 19},
+        "usage": USAGE,
     }
 ).encode()
 
@@ -51,7 +54,7 @@ STREAM = (
         for piece in ("Hello from", " the benchmark", " stub.")
     )
     + _chunk([{"index": 0, "delta": {}, "finish_reason": "stop"}])
-    + _chunk([], {"prompt_tokens": 12, "completion_tokens": 7, "total_tokens": 19})
+    + _chunk([], USAGE)
     + b"data: [DONE]\n\n"
 )
 

@@ -49,7 +49,7 @@ def test_stub_answers_chat_completions_on_one_keep_alive_connection(stub_port: i
         completion = json.loads(response.read())
         assert response.status == 200
         assert completion["choices"][0]["message"]["content"] == "Hello from the benchmark stub."
-        assert completion["usage"] == {"prompt_tokens": 12, "completion_tokens": 7, "total_tokens": 19}
+        assert completion["usage"] == {"prompt_tokens": 950, "completion_tokens": 50, "total_tokens": 1000}
     connection.request("POST", "/v1/embeddings", "{}")
     assert connection.getresponse().status == 404
     connection.close()

@@ -65,6 +65,7 @@ DEFAULT_FILES = (
         "src/my_llm_service/routes/metrics.py",
         "src/my_llm_service/routes/openai_api.py",
         "src/my_llm_service/routes/ready.py",
+        "src/my_llm_service/routes/usage.py",
         "src/my_llm_service/schemas.py",
         "src/my_llm_service/server.py",
         "src/my_llm_service/services.py",
@@ -76,6 +77,7 @@ DEFAULT_FILES = (
         "tests/conftest.py",
         "tests/support/__init__.py",
         "tests/support/asgi.py",
+        "tests/support/clock.py",
         "tests/support/credentials.py",
         "tests/support/fork_server.py",
         "tests/support/limiters.py",
@@ -88,6 +90,7 @@ DEFAULT_FILES = (
         "tests/support/sse.py",
         "tests/support/upstream.py",
         "tests/test_auth.py",
+        "tests/test_budgets.py",
         "tests/test_chat.py",
         "tests/test_chat_stream.py",
         "tests/test_http.py",
@@ -242,7 +245,6 @@ def test_redis_limiter_renders_its_module_tests_settings_and_client(render: Rend
         "tests/test_redis_limiter.py",
     }
     assert any(dependency.startswith("redis") for dependency in dependencies_of(project))
-    assert any(dependency.startswith("limits") for dependency in dependencies_of(project))
     config = (project / "src/my_llm_service/limiter/redis_store.py").read_text()
     assert 'redis_url: RedisDsn = RedisDsn("redis://localhost:6379/0")' in config
     assert "rate_limit_fail_open: bool = False" in config
@@ -264,8 +266,9 @@ def test_no_limiter_renders_no_limiter_code_dependency_or_setting(render: Render
     project = render(limiter_backend="none")
 
     limiter_files = {name for name in DEFAULT_FILES if name.startswith("src/my_llm_service/limiter/")}
-    limiter_tests = {"tests/support/limiters.py", "tests/test_rate_limits.py"}
-    assert files_of(project) == DEFAULT_FILES - limiter_files - limiter_tests
+    limiter_tests = {"tests/support/limiters.py", "tests/support/clock.py", "tests/test_rate_limits.py"}
+    usage = {"src/my_llm_service/routes/usage.py", "tests/test_budgets.py"}
+    assert files_of(project) == DEFAULT_FILES - limiter_files - limiter_tests - usage
     assert not any(dependency.startswith(("limits", "redis")) for dependency in dependencies_of(project))
     for name in files_of(project) - {".copier-answers.yml"}:
         text = (project / name).read_text()

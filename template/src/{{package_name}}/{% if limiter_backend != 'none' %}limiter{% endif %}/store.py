@@ -1,23 +1,64 @@
-"""Where the windows are counted: the protocol every backend meets, and moving windows over `limits`."""
+"""Where the limits are counted: what a backend keeps per caller, and the protocol every backend meets.
+
+Per caller, each in O(1) work and storage whatever the number of tokens or dollars charged:
+- requests: an exact moving window, the times of the last `requests` admitted requests;
+- tokens: a leaky bucket (the GCRA's meter), two numbers: its level when last charged, and when.
+  Charges fill it, it drains at `tokens` per window, and it refuses while less than a token of
+  room is left. A charge past the brim is kept (the caller waits for it to drain);
+- dollars: one running total per UTC calendar day and per month, under the period's label.
+"""
 
 import math
-import time
 from dataclasses import dataclass
 from typing import Protocol
 
-from limits import RateLimitItem
-from limits.aio.storage import Storage
-from limits.aio.strategies import MovingWindowRateLimiter
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """One budget window: a UTC calendar day or month."""
+
+    label: str
+    """The period's own name ("2026-11-27", "2026-11"): a new period counts from zero."""
+    limit_usd: float
+    ends_at: float
+    """When the next period starts (Unix time)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What one caller is held to."""
+
+    requests: int
+    window_seconds: int
+    tokens: int | None = None
+    day: Period | None = None
+    month: Period | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """A caller's counters, as an admission (or a look) left them."""
+
+    admitted: bool
+    requests: int
+    """Requests in the window."""
+    oldest_request: float
+    """When the oldest of them was made (`now` when there is none)."""
+    tokens_used: float
+    """The token bucket's level now."""
+    day_spent_usd: float
+    month_spent_usd: float
 
 
 @dataclass(frozen=True, slots=True)
 class Window:
-    """One moving window as a request leaves it."""
+    """A window of requests or tokens as a request leaves it."""
 
     limit: int
     remaining: int
     reset_seconds: int
-    """Seconds until the oldest entry leaves the window, i.e. until there is room again."""
+    """Requests: seconds until the oldest one leaves the window. Tokens: until there is room again
+    when there is none, else until the bucket is empty again."""
 
 
 class StoreUnavailableError(Exception):
@@ -29,14 +70,13 @@ class StoreUnavailableError(Exception):
 
 
 class WindowStore(Protocol):
-    async def hit(self, item: RateLimitItem, identifier: str) -> tuple[bool, Window]:
-        """Count one request if the window has room; whether it had, and the window as this left it."""
+    async def acquire(self, key: str, plan: Plan, now: float, *, count: bool = True) -> Counts:
+        """Admit and count one request when the requests window has room and no token or dollar
+        limit is spent (all or nothing, atomically); with `count=False`, only look."""
         ...
 
-    async def peek(self, item: RateLimitItem, identifier: str) -> Window: ...
-
-    async def charge(self, item: RateLimitItem, identifier: str, cost: int) -> None:
-        """Add `cost` to the window, filling it at most (the excess is not carried over)."""
+    async def charge(self, key: str, plan: Plan, now: float, *, tokens: int, cost_usd: float) -> None:
+        """Add a finished call's tokens to the bucket and its cost to the day and month (of `plan`)."""
         ...
 
     async def healthy(self) -> bool: ...
@@ -44,33 +84,31 @@ class WindowStore(Protocol):
     async def aclose(self) -> None: ...
 
 
-class MovingWindows:
-    """Exact moving windows in any `limits` storage."""
+# The rules the stores share (a store that runs them elsewhere, say in a Lua script, spells the same arithmetic).
 
-    def __init__(self, storage: Storage) -> None:
-        self.storage = storage
-        self._strategy = MovingWindowRateLimiter(storage)
 
-    async def hit(self, item: RateLimitItem, identifier: str) -> tuple[bool, Window]:
-        admitted = await self._strategy.hit(item, identifier)
-        return admitted, await self.peek(item, identifier)
+def tokens_remaining(limit: int, used: float) -> int:
+    return max(0, math.floor(limit - used))
 
-    async def peek(self, item: RateLimitItem, identifier: str) -> Window:
-        stats = await self._strategy.get_window_stats(item, identifier)
-        return Window(
-            limit=item.amount,
-            remaining=max(0, stats.remaining),
-            reset_seconds=max(1, math.ceil(stats.reset_time - time.time())),
-        )
 
-    async def charge(self, item: RateLimitItem, identifier: str, cost: int) -> None:
-        if not await self._strategy.hit(item, identifier, cost=min(cost, item.amount)):
-            left = (await self.peek(item, identifier)).remaining
-            if left > 0:
-                await self._strategy.hit(item, identifier, cost=left)
+def drained(plan: Plan, level: float, charged_at: float, now: float) -> float:
+    """The token bucket's level at `now`, from its level when last charged."""
+    assert plan.tokens is not None
+    return max(0.0, level - max(0.0, now - charged_at) * plan.tokens / plan.window_seconds)
 
-    async def healthy(self) -> bool:
-        return await self.storage.check()
 
-    async def aclose(self) -> None:
-        """The storage holds no connection of its own to release."""
+def spent(plan: Plan, tokens_used: float, day_usd: float, month_usd: float) -> bool:
+    """Whether a token or dollar limit refuses the next request."""
+    return (
+        (plan.tokens is not None and tokens_remaining(plan.tokens, tokens_used) < 1)
+        or (plan.day is not None and day_usd >= plan.day.limit_usd)
+        or (plan.month is not None and month_usd >= plan.month.limit_usd)
+    )
+
+
+def requests_window(plan: Plan, counts: Counts, now: float) -> Window:
+    return Window(
+        limit=plan.requests,
+        remaining=max(0, plan.requests - counts.requests),
+        reset_seconds=max(1, math.ceil(counts.oldest_request + plan.window_seconds - now)),
+    )

@@ -11,6 +11,10 @@ class Tier(BaseModel):
 
     requests_per_minute: Annotated[int, Field(gt=0)]
     tokens_per_minute: Annotated[int | None, Field(gt=0)] = None
+    usd_per_day: Annotated[float | None, Field(ge=0)] = None
+    """Spend limit per UTC calendar day (an API_KEYS entry may set its own)."""
+    usd_per_month: Annotated[float | None, Field(ge=0)] = None
+    """Spend limit per UTC calendar month (an API_KEYS entry may set its own)."""
 
 
 DEFAULT_TIERS = {

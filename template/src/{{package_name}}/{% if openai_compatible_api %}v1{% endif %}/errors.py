@@ -25,6 +25,10 @@ def is_openai_path(path: str) -> bool:
     return path == OPENAI_API_PREFIX or path.startswith(f"{OPENAI_API_PREFIX}/")
 
 
+# Codes OpenAI names otherwise: its type and code for each (by default, `code` is ours in lower case).
+OPENAI_NAMES = {"BUDGET_EXCEEDED": "insufficient_quota"}
+
+
 def _error_type(status: int) -> str:
     if status == 401:
         return "authentication_error"
@@ -44,5 +48,8 @@ def openai_error_content(status: int, error_code: str, message: str, details: An
         message = f"{first['msg']} ({param})" if param else first["msg"]
     elif isinstance(details, str):
         message = f"{message}: {details}"
-    body = OpenAIErrorBody(message=message, type=_error_type(status), param=param, code=error_code.lower())
+    if name := OPENAI_NAMES.get(error_code):
+        body = OpenAIErrorBody(message=message, type=name, code=name)
+    else:
+        body = OpenAIErrorBody(message=message, type=_error_type(status), param=param, code=error_code.lower())
     return OpenAIErrorResponse(error=body).model_dump(mode="json")
