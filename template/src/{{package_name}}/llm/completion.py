@@ -1,10 +1,17 @@
 """A completion, the messages it answers, and what it costs."""
 
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
+from typing import Self, TypeVar
 
 from openai.types.chat import ChatCompletionMessageParam
 
 Messages = list[ChatCompletionMessageParam]
+
+Ended = Callable[["Completion | BaseException"], None]
+"""Told once how an upstream call ended: with what it used, or with what stopped it."""
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +23,11 @@ class Completion:
     finish_reason: str = "stop"
     cached_tokens: int = 0
     """Of the prompt tokens, those the provider read from its prompt cache."""
+
+    def watched(self, ended: Ended) -> Self:
+        """A whole completion has ended already."""
+        ended(self)
+        return self
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,3 +45,15 @@ class Pricing:
             + completion.completion_tokens * self.output_per_mtok
         )
         return round(cost / 1_000_000, 8)
+
+
+async def watch(items: AsyncGenerator[T | Completion], ended: Ended) -> AsyncGenerator[T | Completion]:
+    """A stream's items, passed on; `ended` is told of its last one (the Completion), a failure, or the reader leaving."""
+    try:
+        async for item in items:
+            if isinstance(item, Completion):
+                ended(item)
+            yield item
+    except BaseException as exc:
+        ended(exc)
+        raise
