@@ -8,9 +8,7 @@ from .models import Target
 
 
 class FakeCompletions:
-    async def complete(
-        self, target: Target, messages: Messages, *, temperature: float, max_tokens: int
-    ) -> Completion:
+    async def complete(self, target: Target, messages: Messages, *, temperature: float, max_tokens: int) -> Completion:
         prompt_words = sum(len(str(message.get("content", "")).split()) for message in messages)
         last = str(messages[-1].get("content", ""))
         answer = f"[fake LLM, offline demo] You said: {last}".split()

@@ -31,9 +31,7 @@ class ChatCompletions:
         self._timeout = timeout
         self._max_retries = max_retries
 
-    async def complete(
-        self, target: Target, messages: Messages, *, temperature: float, max_tokens: int
-    ) -> Completion:
+    async def complete(self, target: Target, messages: Messages, *, temperature: float, max_tokens: int) -> Completion:
         async def create() -> ChatCompletion:
             return await self._client.chat.completions.create(
                 model=target.upstream_model, messages=messages, temperature=temperature, max_tokens=max_tokens
