@@ -68,8 +68,8 @@ async def test_transient_failures_fall_back_in_order(
     def failed() -> Any:
         return openai_error(failure, "down") if isinstance(failure, int) else httpx2.ConnectError("reset")
 
-    # 429s are never retried; the others are, once (LLM_MAX_RETRIES=1), before the next model.
-    tries = 1 if failure == 429 else 2
+    # 502, 503 and connection errors are retried, once (LLM_MAX_RETRIES=1), before the next model; 429s never.
+    tries = 2 if failure in (503, "connection") else 1
     upstream.replies = [failed() for _ in range(2 * tries)]
 
     response = await client.post("/chat", json={"message": "Hi"}, headers=AUTH)
@@ -92,7 +92,11 @@ async def test_transient_failures_fall_back_in_order(
 
 async def test_the_last_failure_answers_when_every_model_fails(make_client: Any, upstream: FakeUpstream) -> None:
     client = await make_client(llm_models=MODELS, llm_max_retries=0)
-    upstream.replies = [openai_error(503, "down"), openai_error(503, "down"), openai_error(429, "slow down", {"Retry-After": "7"})]
+    upstream.replies = [
+        openai_error(503, "down"),
+        openai_error(503, "down"),
+        openai_error(429, "slow down", {"Retry-After": "7"}),
+    ]
 
     response = await client.post("/chat", json={"message": "Hi"}, headers=AUTH)
 

@@ -2,7 +2,7 @@
 
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
-from typing import Self, TypeVar
+from typing import Any, Self
 
 from openai.types.chat import ChatCompletionMessageParam
 
@@ -10,8 +10,6 @@ Messages = list[ChatCompletionMessageParam]
 
 Ended = Callable[["Completion | BaseException"], None]
 """Told once how an upstream call ended: with what it used, or with what stopped it."""
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +45,11 @@ class Pricing:
         return round(cost / 1_000_000, 8)
 
 
-async def watch(items: AsyncGenerator[T | Completion], ended: Ended) -> AsyncGenerator[T | Completion]:
-    """A stream's items, passed on; `ended` is told of its last one (the Completion), a failure, or the reader leaving."""
+async def watch(items: AsyncGenerator[Any], ended: Ended) -> AsyncGenerator[Any]:
+    """A stream's items (its pieces, then its Completion), passed on.
+
+    `ended` is told of the Completion, of a failure, or of the reader leaving, whichever comes first.
+    """
     try:
         async for item in items:
             if isinstance(item, Completion):
