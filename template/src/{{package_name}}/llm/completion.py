@@ -1,8 +1,8 @@
 """A completion, the messages it answers, and what it costs."""
 
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Self
 
 from openai.types.chat import ChatCompletionMessageParam
 
@@ -44,17 +44,3 @@ class Pricing:
         )
         return round(cost / 1_000_000, 8)
 
-
-async def watch(items: AsyncGenerator[Any], ended: Ended) -> AsyncGenerator[Any]:
-    """A stream's items (its pieces, then its Completion), passed on.
-
-    `ended` is told of the Completion, of a failure, or of the reader leaving, whichever comes first.
-    """
-    try:
-        async for item in items:
-            if isinstance(item, Completion):
-                ended(item)
-            yield item
-    except BaseException as exc:
-        ended(exc)
-        raise
