@@ -43,4 +43,3 @@ class Pricing:
             + completion.completion_tokens * self.output_per_mtok
         )
         return round(cost / 1_000_000, 8)
-
