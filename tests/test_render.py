@@ -42,11 +42,11 @@ DEFAULT_FILES = (
         "src/my_llm_service/limiter/store.py",
         "src/my_llm_service/limiter/tiers.py",
         "src/my_llm_service/llm/__init__.py",
-        "src/my_llm_service/llm/base.py",
         "src/my_llm_service/llm/client.py",
         "src/my_llm_service/llm/completion.py",
         "src/my_llm_service/llm/errors.py",
         "src/my_llm_service/llm/fake.py",
+        "src/my_llm_service/llm/models.py",
         "src/my_llm_service/llm/openai_chat.py",
         "src/my_llm_service/llm/provider.py",
         "src/my_llm_service/llm/relay.py",
@@ -84,10 +84,12 @@ DEFAULT_FILES = (
         "tests/support/metrics.py",
         "tests/support/model.py",
         "tests/support/provider.py",
+        "tests/support/replies.py",
         "tests/support/served.py",
         "tests/support/server.py",
         "tests/support/service.py",
         "tests/support/sse.py",
+        "tests/support/streamed.py",
         "tests/support/upstream.py",
         "tests/test_auth.py",
         "tests/test_budgets.py",
@@ -96,6 +98,7 @@ DEFAULT_FILES = (
         "tests/test_http.py",
         "tests/test_keys.py",
         "tests/test_metrics.py",
+        "tests/test_models.py",
         "tests/test_openai_api.py",
         "tests/test_provider.py",
         "tests/test_rate_limits.py",
@@ -187,19 +190,20 @@ def test_a_package_name_other_than_the_slug_builds(render: Render) -> None:
 
 def test_known_model_prices_become_defaults(render: Render) -> None:
     config = (render(model="gpt-4o") / "src/my_llm_service/llm/settings.py").read_text()
-    assert "input_price_per_mtok: Annotated[float, Field(ge=0)] = 2.5" in config
-    assert "output_price_per_mtok: Annotated[float, Field(ge=0)] = 10.0" in config
+    assert "    input_price_per_mtok=2.5,\n    output_price_per_mtok=10.0,\n" in config
+    assert "    cached_input_price_per_mtok=1.25,\n" in config
 
 
 def test_unknown_model_prices_default_to_zero_and_can_be_answered(render: Render) -> None:
     unknown = (render("a", model="my-local-llama") / "src/my_llm_service/llm/settings.py").read_text()
-    assert 'llm_model: Annotated[str, Field(min_length=1)] = "my-local-llama"' in unknown
-    assert "input_price_per_mtok: Annotated[float, Field(ge=0)] = 0.0" in unknown
+    assert 'DEFAULT_MODEL = "my-local-llama"' in unknown
+    assert "    input_price_per_mtok=0.0,\n" in unknown
+    assert "    cached_input_price_per_mtok=None,\n" in unknown
 
     answered = (
         render("b", model="my-local-llama", input_price_per_mtok=0.5) / "src/my_llm_service/llm/settings.py"
     ).read_text()
-    assert "input_price_per_mtok: Annotated[float, Field(ge=0)] = 0.5" in answered
+    assert "    input_price_per_mtok=0.5,\n" in answered
 
 
 def test_prices_are_stored_only_for_unknown_models(render: Render) -> None:

@@ -350,8 +350,8 @@ def test_update_migrates_a_renamed_answer(tmp_path: Path, mypy_seed: Path) -> No
     assert "llm_model" not in answers
     # The LLM's settings have a module of their own since the settings were split by feature.
     config = (project / f"src/{PACKAGE}/llm/settings.py").read_text()
-    assert 'llm_model: Annotated[str, Field(min_length=1)] = "gpt-4.1"' in config
-    assert "input_price_per_mtok: Annotated[float, Field(ge=0)] = 2.0" in config
+    assert 'DEFAULT_MODEL = "gpt-4.1"' in config
+    assert "    input_price_per_mtok=2.0,\n" in config
     assert_equals_fresh_render(project, tmp_path, [])
     assert_project_checks_pass(project, mypy_seed)
 

@@ -9,7 +9,12 @@ from .conftest import Render
 from .test_render import DEFAULT_FILES, files_of
 
 PKG = "src/my_llm_service"
-STREAMING_FILES = {f"{PKG}/routes/chat_stream.py", "tests/test_chat_stream.py", "tests/test_shutdown.py"}
+STREAMING_FILES = {
+    f"{PKG}/routes/chat_stream.py",
+    f"{PKG}/llm/stream.py",
+    "tests/test_chat_stream.py",
+    "tests/test_shutdown.py",
+}
 OPENAI_API_FILES = {
     f"{PKG}/routes/openai_api.py",
     f"{PKG}/v1/__init__.py",
@@ -20,8 +25,8 @@ OPENAI_API_FILES = {
     "tests/support/model.py",
     "tests/support/served.py",
 }
-# Read by either streaming route: without both, the LLM client never streams.
-UPSTREAM_STREAM_FILES = {f"{PKG}/llm/stream.py", "tests/support/sse.py"}
+# Read by the tests of either streaming route (/v1 streams through llm/relay.py, not llm/stream.py).
+UPSTREAM_STREAM_FILES = {"tests/support/sse.py", "tests/support/streamed.py"}
 
 
 def text_of(project: Path) -> str:
@@ -52,11 +57,14 @@ def test_streaming_only(render: Render) -> None:
     assert "Bearer" not in source
 
 
-def test_v1_only_still_streams_upstream(render: Render) -> None:
+def test_v1_only_relays_streams_without_the_chat_stream_code(render: Render) -> None:
     project = render(streaming=False)
 
     assert files_of(project) == DEFAULT_FILES - STREAMING_FILES
-    assert "open_stream" in (project / f"{PKG}/llm/openai_chat.py").read_text()
+    source = text_of(project / "src")
+    assert "open_relay" in source
+    for trace in ("open_stream", "ChatStream", "_pieces"):
+        assert trace not in source, trace
     assert "/chat/stream" not in (project / "README.md").read_text()
 
 
@@ -66,8 +74,8 @@ def test_v1_only_still_streams_upstream(render: Render) -> None:
         ("openai", ["openai.AsyncOpenAI(", "OPENAI_API_KEY"], ["Azure", "AZURE_", "EMPTY"]),
         (
             "azure_openai",
-            ["openai.AsyncAzureOpenAI(", "AZURE_OPENAI_ENDPOINT", "azure_openai_deployment", "openai_api_version"],
-            ["settings.openai_api_key", "openai_base_url", "EMPTY"],
+            ["openai.AsyncAzureOpenAI(", "AZURE_OPENAI_ENDPOINT", "openai_api_version"],
+            ["settings.openai_api_key", "openai_base_url", "EMPTY", "azure_deployment", "AZURE_OPENAI_DEPLOYMENT"],
         ),
         (
             "openai_compatible",
@@ -97,17 +105,18 @@ def test_compatible_server_url_and_model(render: Render) -> None:
 
     config = text_of(project / "src")
     assert 'openai_base_url: Annotated[str, Field(min_length=1)] = "http://gpu-box:8000/v1"' in config
-    assert 'llm_model: Annotated[str, Field(min_length=1)] = "llama3.2"' in config  # the provider's default
-    assert "input_price_per_mtok: Annotated[float, Field(ge=0)] = 0.0" in config
+    assert 'DEFAULT_MODEL = "llama3.2"' in config  # the provider's default
+    assert "    input_price_per_mtok=0.0,\n" in config
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers["llm_base_url"] == "http://gpu-box:8000/v1"
     assert "http://gpu-box:8000/v1" in (project / "README.md").read_text()
 
 
 def test_azure_deployment_defaults_to_the_model(render: Render) -> None:
+    """Each model's deployment is its upstream_model, else its name: by default, the `model` answer."""
     config = text_of(render(llm_provider="azure_openai", model="gpt-4o") / "src")
-    assert 'azure_openai_deployment: Annotated[str, Field(min_length=1)] = "gpt-4o"' in config
-    assert "input_price_per_mtok: Annotated[float, Field(ge=0)] = 2.5" in config
+    assert 'DEFAULT_MODEL = "gpt-4o"' in config
+    assert "    input_price_per_mtok=2.5,\n" in config
 
 
 def test_api_key_scheme_reads_bearer_only_for_v1(render: Render) -> None:

@@ -24,6 +24,8 @@ class Usage:
     cost_usd: float
     cached_tokens: int = 0
     """Of the prompt tokens, those the provider read from its cache."""
+    model: str = ""
+    """The configured name of the model that answered (and set the prices)."""
 
     @property
     def total_tokens(self) -> int:
@@ -49,6 +51,7 @@ class RequestContext:
                 prompt_tokens=self.usage.prompt_tokens,
                 completion_tokens=self.usage.completion_tokens,
                 cost_usd=self.usage.cost_usd,
+                model=self.usage.model,
             )
         return fields
 

@@ -8,7 +8,7 @@ from .admission import admitted
 from .auth import authenticate
 from .caller import Caller
 from .context import context_of
-from .llm.base import LLMClient
+from .observed_llm import ObservedLLM
 from .services import Services, services_of
 from .usage import Meter
 
@@ -19,16 +19,16 @@ async def get_services(request: Request) -> Services:
     return services_of(request)
 
 
-async def get_llm(request: Request) -> LLMClient:
+async def get_llm(request: Request) -> ObservedLLM:
     return services_of(request).llm
 
 
 async def get_meter(request: Request) -> Meter:
-    return Meter(context_of(request.scope), services_of(request).pricing)
+    return Meter(context_of(request.scope), services_of(request).models)
 
 
 AppServices = Annotated[Services, Depends(get_services)]
-LLM = Annotated[LLMClient, Depends(get_llm)]
+LLM = Annotated[ObservedLLM, Depends(get_llm)]
 Metering = Annotated[Meter, Depends(get_meter)]
 AuthenticatedCaller = Annotated[Caller, Depends(authenticate)]
 # What the routes take: an authenticated caller, admitted by the rate limits (if any).

@@ -29,6 +29,8 @@ class ChatRequest(BaseModel):
     system_prompt: Annotated[str | None, Field(max_length=2000)] = None
     temperature: Annotated[float, Field(ge=0, le=2)] = 0.7
     max_tokens: Annotated[int, Field(ge=1, le=4000)] = 1000
+    model: Annotated[str | None, Field(min_length=1, max_length=200)] = None
+    """A configured model (see LLM_MODELS); unset: the default (LLM_MODEL)."""
 
     def to_messages(self) -> Messages:
         messages: Messages = []

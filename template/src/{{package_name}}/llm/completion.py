@@ -1,10 +1,15 @@
 """A completion, the messages it answers, and what it costs."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Self
 
 from openai.types.chat import ChatCompletionMessageParam
 
 Messages = list[ChatCompletionMessageParam]
+
+Ended = Callable[["Completion | BaseException"], None]
+"""Told once how an upstream call ended: with what it used, or with what stopped it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +21,11 @@ class Completion:
     finish_reason: str = "stop"
     cached_tokens: int = 0
     """Of the prompt tokens, those the provider read from its prompt cache."""
+
+    def watched(self, ended: Ended) -> Self:
+        """A whole completion has ended already."""
+        ended(self)
+        return self
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,3 +38,14 @@ class LLMUnavailableError(LLMError):
 class LLMMalformedReplyError(LLMError):
     def __init__(self, reason: str) -> None:
         super().__init__(f"The LLM provider sent a malformed reply: {reason}")
+
+
+def falls_back(exc: BaseException) -> bool:
+    """Whether another model may answer instead (SPEC §11): the provider failed, not the request.
+
+    A rejection (400, 422) is the request's own fault, and a malformed reply or this service's own
+    configuration failure (401, 403, 404) would not be mended by another model of the same provider.
+    """
+    if isinstance(exc, LLMRateLimitedError | LLMTimeoutError):
+        return True
+    return isinstance(exc, LLMUnavailableError) and (exc.upstream_status is None or exc.upstream_status >= 500)

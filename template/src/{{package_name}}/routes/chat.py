@@ -3,17 +3,30 @@
 from fastapi import APIRouter
 
 from ..deps import LLM, AdmittedCaller, Metering
-from ..errors import error_responses
+from ..errors import ApiError, ErrorCode, error_responses
+from ..llm.models import Models
 from ..schemas import ChatRequest, ChatResponse
 
 router = APIRouter(tags=["chat"])
 
-CHAT_ERRORS = error_responses(400, 401, 403, 413, 422, 429, 502, 503, 504)
+CHAT_ERRORS = error_responses(400, 401, 403, 404, 413, 422, 429, 502, 503, 504)
+
+
+def chosen_model(models: Models, name: str | None) -> str:
+    """The model a request names, or the default when it names none; a model not offered is a 404."""
+    if name is None:
+        return models.default
+    if name not in models:
+        offered = ", ".join(repr(model) for model in models.names)
+        raise ApiError(404, ErrorCode.MODEL_NOT_FOUND, f"The model {name!r} does not exist here; it serves {offered}")
+    return name
 
 
 @router.post("/chat", responses=CHAT_ERRORS)
 async def chat(body: ChatRequest, caller: AdmittedCaller, llm: LLM, meter: Metering) -> ChatResponse:
-    completion = await llm.complete(body.to_messages(), temperature=body.temperature, max_tokens=body.max_tokens)
+    model = chosen_model(llm.models, body.model)
+    completion = await llm.complete(model, body.to_messages(), temperature=body.temperature, max_tokens=body.max_tokens)
+    meter.answered_by(completion.model)
     usage = meter.record(completion)
     return ChatResponse(
         response=completion.text,
