@@ -48,6 +48,7 @@ DEFAULT_FILES = (
         "src/my_llm_service/llm/fake.py",
         "src/my_llm_service/llm/models.py",
         "src/my_llm_service/llm/openai_chat.py",
+        "src/my_llm_service/llm/pieces.py",
         "src/my_llm_service/llm/provider.py",
         "src/my_llm_service/llm/relay.py",
         "src/my_llm_service/llm/settings.py",

@@ -26,7 +26,7 @@ OPENAI_API_FILES = {
     "tests/support/served.py",
 }
 # Read by the tests of either streaming route (/v1 streams through llm/relay.py, not llm/stream.py).
-UPSTREAM_STREAM_FILES = {"tests/support/sse.py", "tests/support/streamed.py"}
+UPSTREAM_STREAM_FILES = {f"{PKG}/llm/pieces.py", "tests/support/sse.py", "tests/support/streamed.py"}
 
 
 def text_of(project: Path) -> str:

@@ -1,6 +1,6 @@
 """Every upstream call observed, and fallbacks: what the routes call to get an answer from a model.
 
-One code path runs each kind of call (a completion, a stream, /v1's relay): an attempt against the
+One code path runs each kind of call (llm/provider.py puts them together): an attempt against the
 chosen model, then against each of its fallbacks in order while the failure is transient and the
 one deadline of the whole answer has not passed. Each attempt gets its metrics, its trace span,
 and one WARNING line when it fails. The span goes through OpenTelemetry's API, which does nothing
@@ -27,7 +27,7 @@ _tracer = trace.get_tracer(__name__)
 
 
 class Answer(Protocol):
-    """What a kind of call returns: a completion, a relayed reply, or a stream that has started."""
+    """What a kind of call returns: a whole answer, or one still arriving."""
 
     @property
     def model(self) -> str:
@@ -35,7 +35,7 @@ class Answer(Protocol):
         ...
 
     def watched(self, ended: Ended) -> Self:
-        """Itself, telling `ended` how its upstream call ends (at once, or with the stream's end)."""
+        """Itself, telling `ended` how its upstream call ends (at once, or once the answer is all in)."""
         ...
 
 

@@ -21,7 +21,7 @@ class ModelSpec(BaseModel):
     cached_input_price_per_mtok: Annotated[float | None, Field(ge=0)] = None
     """USD per 1M cached input tokens (usage.prompt_tokens_details.cached_tokens); unset: the input price."""
     upstream_model: Annotated[str | None, Field(min_length=1)] = None
-    """The name sent upstream (on Azure, the deployment); unset: the configured name."""
+    """The name sent upstream; unset: the configured name."""
     fallbacks: tuple[str, ...] = ()
     """Models tried in this order, once each, when this one fails transiently."""
 

@@ -1,7 +1,7 @@
 """The real upstream: any chat-completions API the openai SDK speaks, plain completions.
 
-Other kinds of call (a streamed answer, /v1's relay) are mixins on ChatCompletions in their own
-modules; provider.py puts together the ones this service has.
+Any other kind of call this service makes is a mixin on ChatCompletions in its own module;
+provider.py puts them together.
 """
 
 import asyncio
