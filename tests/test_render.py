@@ -250,6 +250,7 @@ def test_redis_limiter_renders_its_module_tests_settings_and_client(render: Rend
         "tests/test_redis_limiter.py",
     }
     assert any(dependency.startswith("redis") for dependency in dependencies_of(project))
+    assert any(dependency.startswith("limits") for dependency in dependencies_of(project))
     config = (project / "src/my_llm_service/limiter/redis_store.py").read_text()
     assert 'redis_url: RedisDsn = RedisDsn("redis://localhost:6379/0")' in config
     assert "rate_limit_fail_open: bool = False" in config
