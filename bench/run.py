@@ -391,7 +391,7 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=3, help="measure every target this many times, keep the best (default 3)"
     )
-    parser.add_argument("--pairs", type=int, default=5, help="in-process (floor, target) pairs per target (default 5)")
+    parser.add_argument("--pairs", type=int, default=5, help="in-process (floor, target) pairs per target, 0 for none (default 5)")
     parser.add_argument(
         "--inprocess-requests", type=int, default=1000, help="requests per in-process batch, best of 3 (default 1000)"
     )
@@ -427,7 +427,8 @@ def main() -> None:
         if not args.no_load:
             results, stub_loads = load_test(all_targets, servers, stub_port, stub.pid, args)
             print_load_table(results, stub_loads, args.rounds)
-        print_cpu_table(floor.name, pairs)
+        if args.pairs:
+            print_cpu_table(floor.name, pairs)
     finally:
         servers.stop_all()
         if args.keep_logs is None:
