@@ -391,7 +391,9 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=3, help="measure every target this many times, keep the best (default 3)"
     )
-    parser.add_argument("--pairs", type=int, default=5, help="in-process (floor, target) pairs per target, 0 for none (default 5)")
+    parser.add_argument(
+        "--pairs", type=int, default=5, help="in-process (floor, target) pairs per target, 0 for none (default 5)"
+    )
     parser.add_argument(
         "--inprocess-requests", type=int, default=1000, help="requests per in-process batch, best of 3 (default 1000)"
     )
