@@ -12,9 +12,14 @@ answers after 50 ms), the floor (bench/floor.py) and each service as its README 
 (`uvicorn <package>.main:app --http <package>.server:GuardedHttpProtocol`, one worker; a redis service
 gets its own redis-server; a budget service is a redis service whose callers have a token limit and USD
 budgets, each charged with the stub's 1,000 tokens a call). Each service is measured on /chat and, when it has /v1, on
-/v1/chat/completions streamed and not (a process per route). wrk drives the load from its own process
-with one thread; the targets are measured in interleaved rounds and the best
-of each figure kept. bench/inprocess.py adds each app's CPU time per request without sockets.
+/v1/chat/completions streamed and not (a process per route).
+
+Two tables. The headline: each target's CPU time per request in process (bench/inprocess.py: the app
+called as ASGI, the upstream answering at once), next to the floor's in interleaved pairs (floor, then
+target, `--pairs` times); the median ratio and its spread. Process CPU time, not wall time: the machine
+is shared. Then throughput: wrk (its own process, one thread) at 32 connections with the stub answering
+in 1 ms, where the service's CPU is the limit, and at 1 and 32 connections with a 50 ms upstream, where
+the upstream caps every target at 640 req/s; interleaved rounds, the best of each figure kept.
 Only the standard library is used here, so any Python 3.11+ runs this file.
 """
 
@@ -27,6 +32,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,6 +47,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 LUA_SCRIPT = BENCH_DIR / "report.lua"
 BENCH_KEY = "sk-bench-0000000000000000000000000000000000000000"
 UPSTREAM_DELAY_MS = 50.0
+FAST_UPSTREAM_DELAY_MS = 1.0  # the CPU-bound setting: 32 connections could do 32,000 req/s
 LOW, HIGH = 1, 32  # connections
 STUB_CEILING_CONNECTIONS = 256
 
@@ -89,8 +96,21 @@ class Load:
 @dataclass(frozen=True)
 class Result:
     name: str
-    low: Load
-    high: Load
+    low: Load  # 1 connection, 50 ms upstream
+    high: Load  # 32 connections, 50 ms upstream
+    fast: Load  # 32 connections, 1 ms upstream
+
+
+@dataclass(frozen=True)
+class Target:
+    """One app on one route, as a process serves it and as bench/inprocess.py calls it."""
+
+    name: str
+    python: str
+    app: str
+    cwd: Path
+    env: dict[str, str]
+    route: Route
 
 
 def free_port() -> int:
@@ -188,10 +208,10 @@ def run_wrk(port: int, connections: int, seconds: float, pid: int, *, name: str,
     )
 
 
-def measure(name: str, port: int, pid: int, route: Route, args: argparse.Namespace) -> Result:
-    run_wrk(port, HIGH, args.warmup, pid, name=name, route=route)  # warm-up: connections, caches, allocator
-    low = run_wrk(port, LOW, args.duration, pid, name=name, route=route)
-    return Result(name, low, run_wrk(port, HIGH, args.duration, pid, name=name, route=route))
+def set_upstream_delay(stub_port: int, delay_ms: float) -> None:
+    request = urllib.request.Request(f"http://127.0.0.1:{stub_port}/delay/{delay_ms:g}", method="PUT")
+    with urllib.request.urlopen(request, timeout=10):
+        pass
 
 
 def best(results: list[Result]) -> Result:
@@ -209,18 +229,35 @@ def best(results: list[Result]) -> Result:
             cpu_seconds=min(load.cpu_seconds / load.requests for load in loads) * top.requests,
         )
 
-    return Result(results[0].name, best_load([r.low for r in results]), best_load([r.high for r in results]))
+    return Result(
+        results[0].name,
+        best_load([r.low for r in results]),
+        best_load([r.high for r in results]),
+        best_load([r.fast for r in results]),
+    )
 
 
-def cpu_in_process(python: str, app: str, route: Route, cwd: Path, env: dict[str, str]) -> float:
+def cpu_in_process(target: Target, requests: int) -> float:
     """bench/inprocess.py's figure: the app's own CPU cost per request, without sockets or other processes."""
-    argv = [python, str(BENCH_DIR / "inprocess.py"), app, "--path", route.path, "--body", route.body]
-    env = {**os.environ, **env, "BENCH_API_KEY": BENCH_KEY}
-    output = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    route = target.route
+    argv = [target.python, str(BENCH_DIR / "inprocess.py"), target.app, "--path", route.path, "--body", route.body]
+    argv += ["--requests", str(requests)]
+    env = {**os.environ, **target.env, "BENCH_API_KEY": BENCH_KEY}
+    output = subprocess.run(argv, cwd=target.cwd, env=env, capture_output=True, text=True, check=False)
     match = re.search(r"^INPROCESS us_per_request=([\d.]+)$", output.stderr, re.MULTILINE)
     if output.returncode or match is None:
-        sys.exit(f"bench: in-process measurement of {app} failed:\n{output.stderr}")
+        sys.exit(f"bench: in-process measurement of {target.app} failed:\n{output.stderr}")
     return float(match.group(1))
+
+
+def cpu_pairs(floor: Target, targets: list[Target], pairs: int, requests: int) -> dict[str, list[tuple[float, float]]]:
+    """(floor, target) CPU us per request, measured one right after the other, `pairs` times per target."""
+    measured: dict[str, list[tuple[float, float]]] = {target.name: [] for target in targets}
+    for pair in range(1, pairs + 1):
+        for target in targets:  # interleaved, so a noisy minute hits a floor run as much as a target run
+            print(f"bench: in-process pair {pair}/{pairs}: {target.name} ...", flush=True)
+            measured[target.name].append((cpu_in_process(floor, requests), cpu_in_process(target, requests)))
+    return measured
 
 
 def package_of(project: Path) -> str:
@@ -255,7 +292,7 @@ BENCH_TIER = {"requests_per_minute": 1_000_000_000}
 BUDGET_TIER = {**BENCH_TIER, "tokens_per_minute": 10**15, "usd_per_day": 1e9, "usd_per_month": 1e9}
 
 
-def service_env(stub_port: int, redis_port: int | None, tier: dict[str, float] = BENCH_TIER) -> dict[str, str]:
+def service_env(stub_port: int, redis_port: int | None, tier: dict[str, float]) -> dict[str, str]:
     digest = hashlib.sha256(BENCH_KEY.encode()).hexdigest()
     env = {
         "FAKE_LLM": "false",
@@ -275,15 +312,55 @@ def ratio(value: float, floor: float) -> str:
     return f"{value / floor:.2f}x" if floor else "-"
 
 
-def print_table(results: list[Result], inprocess: dict[str, float], stub: tuple[Load, Load], rounds: int) -> None:
+def print_rows(rows: list[list[str]]) -> None:
+    """A markdown table: the first two rows are the header."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    print()
+    for index, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0])] + [cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)]
+        print("| " + " | ".join(cells) + " |")
+        if index == 1:
+            print("|" + "|".join("-" * (width + 2) for width in widths) + "|")
+
+
+def print_cpu_table(floor_name: str, pairs: dict[str, list[tuple[float, float]]]) -> None:
+    rows = [
+        ["", "CPU/req us", "x floor", "spread of", "floor CPU/req"],
+        ["", "(median)", "(median)", "the pairs", "us (median)"],
+    ]
+    floor_runs = [floor for measured in pairs.values() for floor, _ in measured]
+    rows.append([floor_name, f"{statistics.median(floor_runs):.0f}", "1.00x", "", ""])
+    for name, measured in pairs.items():
+        ratios = [target / floor for floor, target in measured]
+        rows.append([
+            name,
+            f"{statistics.median(target for _, target in measured):.0f}",
+            f"{statistics.median(ratios):.2f}x",
+            f"{min(ratios):.2f}-{max(ratios):.2f}x",
+            f"{statistics.median(floor for floor, _ in measured):.0f}",
+        ])  # fmt: skip
+    print_rows(rows)
+    count = min(len(measured) for measured in pairs.values())
+    print(
+        f"\nCPU time per request in process (bench/inprocess.py: the app called as ASGI, the upstream answering at "
+        f"once), {count} interleaved pairs of (floor, target) runs per target; x floor: the median of the pairs' "
+        "ratios."
+    )
+
+
+def print_load_table(results: list[Result], stub: tuple[Load, Load], rounds: int) -> None:
     floor = results[0]
-    headers = ["", "req/s @32", "p50 @1", "+p50 @1", "p99 @1", "p50 @32", "p99 @32", "CPU/req", "in-process"]
-    rows = [headers, ["", "(x floor)", "ms (x)", "ms", "ms (x)", "ms (x)", "ms (x)", "us", "us/req (x)"]]
-    floor_cpu = inprocess[floor.name]
+    rows = [
+        ["", "req/s @32", "CPU/req", "req/s @32", "p50 @1", "+p50 @1", "p99 @1", "p50 @32", "p99 @32", "CPU/req"],
+        ["", f"{FAST_UPSTREAM_DELAY_MS:g} ms (x floor)", "us", f"{UPSTREAM_DELAY_MS:g} ms (x)", "ms (x)", "ms",
+         "ms (x)", "ms (x)", "ms (x)", "us"],
+    ]  # fmt: skip
     for result in results:
-        low, high = result.low, result.high
+        fast, low, high = result.fast, result.low, result.high
         rows.append([
             result.name,
+            f"{fast.rps:.0f} ({ratio(fast.rps, floor.fast.rps)})",
+            f"{fast.cpu_us_per_request:.0f}",
             f"{high.rps:.0f} ({ratio(high.rps, floor.high.rps)})",
             f"{low.p50_ms:.2f} ({ratio(low.p50_ms, floor.low.p50_ms)})",
             f"{low.p50_ms - floor.low.p50_ms:+.2f}",
@@ -291,15 +368,8 @@ def print_table(results: list[Result], inprocess: dict[str, float], stub: tuple[
             f"{high.p50_ms:.2f} ({ratio(high.p50_ms, floor.high.p50_ms)})",
             f"{high.p99_ms:.2f} ({ratio(high.p99_ms, floor.high.p99_ms)})",
             f"{high.cpu_us_per_request:.0f}",
-            f"{inprocess[result.name]:.0f} ({ratio(inprocess[result.name], floor_cpu)})",
         ])  # fmt: skip
-    widths = [max(len(row[i]) for row in rows) for i in range(len(headers))]
-    print()
-    for index, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])] + [cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)]
-        print("| " + " | ".join(cells) + " |")
-        if index == 1:
-            print("|" + "|".join("-" * (width + 2) for width in widths) + "|")
+    print_rows(rows)
     alone, ceiling = stub
     print(
         f"\nstub upstream alone ({UPSTREAM_DELAY_MS:g} ms): {alone.rps:.0f} req/s at {HIGH} connections "
@@ -308,9 +378,10 @@ def print_table(results: list[Result], inprocess: dict[str, float], stub: tuple[
         f"{alone.cpu_us_per_request:.0f} us CPU per request"
     )
     print(
-        f"Best of {rounds} interleaved round(s), figure by figure. CPU/req: CPU time of the server process during "
-        "the 32-connection run, per request. +p50 @1: added to the floor's p50 at one connection. in-process: "
-        "CPU time per request with the app called directly and the upstream answering at once (bench/inprocess.py)."
+        f"Best of {rounds} interleaved round(s), figure by figure. req/s @32 {FAST_UPSTREAM_DELAY_MS:g} ms: the "
+        "upstream answering in 1 ms, so the server's CPU is the limit. CPU/req: CPU time of the server process "
+        "during that run (and the 32-connection 50 ms run), per request. +p50 @1: added to the floor's p50 at one "
+        "connection."
     )
 
 
@@ -335,9 +406,16 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=3, help="measure every target this many times, keep the best (default 3)"
     )
+    parser.add_argument(
+        "--pairs", type=int, default=5, help="in-process (floor, target) pairs per target, 0 for none (default 5)"
+    )
+    parser.add_argument(
+        "--inprocess-requests", type=int, default=1000, help="requests per in-process batch, best of 3 (default 1000)"
+    )
+    parser.add_argument("--no-load", action="store_true", help="only the in-process table (no wrk, no servers)")
     parser.add_argument("--keep-logs", type=Path, help="write the servers' logs here instead of a temporary directory")
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
+    if shutil.which("wrk") is None and not args.no_load:
         sys.exit("bench: wrk is not installed (Debian: apt-get install wrk)")
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
@@ -351,52 +429,76 @@ def main() -> None:
         argv = [floor_python, stub_script, "--port", str(stub_port), "--delay-ms", str(UPSTREAM_DELAY_MS)]
         stub = servers.start("stub", argv, cwd=BENCH_DIR, env={})
         wait_for_port(stub_port, stub, logs / "stub.log")
-        print(f"bench: stub upstream on port {stub_port}; measuring it alone ...", flush=True)
-        run_wrk(stub_port, HIGH, args.warmup, stub.pid, name="stub", route=V1)
-        stub_alone = run_wrk(stub_port, HIGH, args.duration, stub.pid, name="stub", route=V1)
-        stub_ceiling = run_wrk(stub_port, STUB_CEILING_CONNECTIONS, args.duration, stub.pid, name="stub", route=V1)
 
-        running = []  # every target runs from the start; an idle server costs nothing
-        inprocess: dict[str, float] = {}
+        all_targets = []
         for name, project, redis, route, tier in targets(args):
-            env = {"OPENAI_BASE_URL": f"http://127.0.0.1:{stub_port}/v1"}
             if project is None:
-                app, cwd = "floor:app", BENCH_DIR
+                env = {"OPENAI_BASE_URL": f"http://127.0.0.1:{stub_port}/v1"}
+                all_targets.append(Target(name, floor_python, "floor:app", BENCH_DIR, env, route))
             else:
-                redis_port = start_redis(servers, workdir) if redis else None
-                env = service_env(stub_port, redis_port, tier)
-                app, cwd = f"{package_of(project)}.main:app", project
-            port = free_port()
-            python = floor_python if project is None else python_of(project)
-            # One worker, uvicorn's own access log off: the service's JSON access log stays on (to a file).
-            argv = [python, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
-            if project is not None:  # as its README starts it: with the service's own HTTP protocol
-                argv += ["--http", f"{package_of(project)}.server:GuardedHttpProtocol"]
-            log = logs / (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") + ".log")
-            process = servers.start(log.stem, argv, cwd=cwd, env=env)
-            wait_for_port(port, process, log)
-            check_answer(port, route, name)
-            running.append((name, port, process, route, log if project is not None else None))
-            inprocess[name] = cpu_in_process(python, app, route, cwd, env)
-
-        rounds: dict[str, list[Result]] = {name: [] for name, *_ in running}
-        for round_number in range(1, args.rounds + 1):
-            for name, port, process, route, _ in running:  # interleaved, so a noisy minute hits every target
-                print(f"bench: round {round_number}/{args.rounds}: {name} ...", flush=True)
-                rounds[name].append(measure(name, port, process.pid, route, args))
-        results = [best(measured) for measured in rounds.values()]
-        for name, _, process, _, log in running:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=10)
-            if log is not None:
-                lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
-                access = sum(1 for line in lines if line.get("logger") == "access")
-                print(f"bench: {name} wrote {access} JSON access log lines for {len(lines)} lines in all", flush=True)
-        print_table(results, inprocess, (stub_alone, stub_ceiling), args.rounds)
+                env = service_env(stub_port, start_redis(servers, workdir) if redis else None, tier)
+                app = f"{package_of(project)}.main:app"
+                all_targets.append(Target(name, python_of(project), app, project, env, route))
+        floor, *measured = all_targets
+        pairs = cpu_pairs(floor, measured, args.pairs, args.inprocess_requests)
+        if not args.no_load:
+            results, stub_loads = load_test(all_targets, servers, stub_port, stub.pid, args)
+            print_load_table(results, stub_loads, args.rounds)
+        if args.pairs:
+            print_cpu_table(floor.name, pairs)
     finally:
         servers.stop_all()
         if args.keep_logs is None:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def load_test(
+    all_targets: list[Target], servers: Servers, stub_port: int, stub_pid: int, args: argparse.Namespace
+) -> tuple[list[Result], tuple[Load, Load]]:
+    """Every target as a server process under wrk, in interleaved rounds; the best of each figure."""
+    print(f"bench: stub upstream on port {stub_port}; measuring it alone ...", flush=True)
+    run_wrk(stub_port, HIGH, args.warmup, stub_pid, name="stub", route=V1)
+    stub_alone = run_wrk(stub_port, HIGH, args.duration, stub_pid, name="stub", route=V1)
+    stub_ceiling = run_wrk(stub_port, STUB_CEILING_CONNECTIONS, args.duration, stub_pid, name="stub", route=V1)
+
+    running = []  # every target runs from the start; an idle server costs nothing
+    for target in all_targets:
+        port = free_port()
+        # One worker, uvicorn's own access log off: the service's JSON access log stays on (to a file).
+        argv = [target.python, "-m", "uvicorn", target.app, "--host", "127.0.0.1", "--port", str(port)]
+        argv.append("--no-access-log")
+        if target.cwd != BENCH_DIR:  # a service, as its README starts it: with its own HTTP protocol
+            argv += ["--http", target.app.replace(".main:app", ".server:GuardedHttpProtocol")]
+        log = servers.logs / (re.sub(r"[^a-z0-9]+", "-", target.name.lower()).strip("-") + ".log")
+        process = servers.start(log.stem, argv, cwd=target.cwd, env=target.env)
+        wait_for_port(port, process, log)
+        check_answer(port, target.route, target.name)
+        running.append((target, port, process, log))
+
+    rounds: dict[str, list[Result]] = {target.name: [] for target in all_targets}
+    for round_number in range(1, args.rounds + 1):
+        loads: dict[str, list[Load]] = {target.name: [] for target in all_targets}
+        for delay_ms, connections in ((UPSTREAM_DELAY_MS, (LOW, HIGH)), (FAST_UPSTREAM_DELAY_MS, (HIGH,))):
+            set_upstream_delay(stub_port, delay_ms)
+            for target, port, process, _ in running:  # interleaved, so a noisy minute hits every target
+                print(f"bench: round {round_number}/{args.rounds}, {delay_ms:g} ms: {target.name} ...", flush=True)
+                run_wrk(port, HIGH, args.warmup, process.pid, name=target.name, route=target.route)  # warm-up
+                for count in connections:
+                    load = run_wrk(port, count, args.duration, process.pid, name=target.name, route=target.route)
+                    loads[target.name].append(load)
+        for name, (low, high, fast) in loads.items():
+            rounds[name].append(Result(name, low, high, fast))
+    set_upstream_delay(stub_port, UPSTREAM_DELAY_MS)
+    for target, _, process, log in running:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+        if target.cwd != BENCH_DIR:
+            lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+            access = sum(1 for line in lines if line.get("logger") == "access")
+            print(
+                f"bench: {target.name} wrote {access} JSON access log lines for {len(lines)} lines in all", flush=True
+            )
+    return [best(measured) for measured in rounds.values()], (stub_alone, stub_ceiling)
 
 
 def targets(args: argparse.Namespace) -> Iterator[tuple[str, Path | None, bool, Route, dict[str, float]]]:

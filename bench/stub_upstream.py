@@ -4,7 +4,8 @@ Plain asyncio (uvloop when installed) and HTTP/1.1 keep-alive, no framework: it 
 request than anything it is compared against, so that it is never the bottleneck. `run.py` measures it
 alone and prints its ceiling. It reads nothing from the request but the headers, the body length and
 whether the body asks for a stream, and always sends the same completion (streamed: the same text in
-chunks, then the usage chunk).
+chunks, then the usage chunk). `PUT /delay/<ms>` sets the delay of every later answer (run.py switches
+between a 50 ms upstream and a 1 ms one, where the service's CPU is the limit).
 
     python stub_upstream.py --port 8600 [--delay-ms 50]
 """
@@ -73,13 +74,15 @@ def asks_for_stream(body: bytes) -> bool:
 
 
 NOT_FOUND = b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n"
+NO_CONTENT = b"HTTP/1.1 204 No Content\r\n\r\n"
 
 
 class StubProtocol(asyncio.Protocol):
     """Parses requests one after another on a connection; each answer goes out `delay` seconds later."""
 
-    def __init__(self, delay: float) -> None:
-        self.delay = delay
+    delay = 0.05  # seconds, for every connection; `PUT /delay/<ms>` changes it
+
+    def __init__(self) -> None:
         self.buffer = b""
         self.transport: asyncio.BaseTransport | None = None
 
@@ -105,7 +108,12 @@ class StubProtocol(asyncio.Protocol):
             if len(self.buffer) < request_end:
                 return
             body, self.buffer = self.buffer[head_end + 4 : request_end], self.buffer[request_end:]
-            ok = head.startswith(b"POST ") and b"/chat/completions " in head.split(b"\r\n", 1)[0]
+            request_line = head.split(b"\r\n", 1)[0]
+            if request_line.startswith(b"PUT /delay/"):
+                StubProtocol.delay = float(request_line.split()[1].rsplit(b"/", 1)[1]) / 1000
+                self._answer(NO_CONTENT)
+                continue
+            ok = request_line.startswith(b"POST ") and b"/chat/completions " in request_line
             response = (STREAM_RESPONSE if asks_for_stream(body) else RESPONSE) if ok else NOT_FOUND
             asyncio.get_running_loop().call_later(self.delay, self._answer, response)
 
@@ -115,8 +123,9 @@ class StubProtocol(asyncio.Protocol):
 
 
 async def serve(host: str, port: int, delay: float) -> None:
+    StubProtocol.delay = delay
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: StubProtocol(delay), host, port, backlog=1024)
+    server = await loop.create_server(StubProtocol, host, port, backlog=1024)
     async with server:
         await server.serve_forever()
 

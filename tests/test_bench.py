@@ -60,8 +60,8 @@ def test_best_of_rounds_keeps_each_figure_at_its_best() -> None:
         return run.Load(requests, 10.0, 0, 0, p50, p99, cpu)
 
     rounds = [
-        run.Result("svc", load(190, 53.0, 60.0, 0.5), load(5000, 60.0, 150.0, 10.0)),
-        run.Result("svc", load(180, 52.0, 70.0, 0.6), load(6000, 62.0, 140.0, 9.0)),
+        run.Result("svc", load(190, 53.0, 60.0, 0.5), load(5000, 60.0, 150.0, 10.0), load(3000, 90.0, 99.0, 6.0)),
+        run.Result("svc", load(180, 52.0, 70.0, 0.6), load(6000, 62.0, 140.0, 9.0), load(4000, 80.0, 98.0, 9.0)),
     ]
 
     best = run.best(rounds)
@@ -69,3 +69,27 @@ def test_best_of_rounds_keeps_each_figure_at_its_best() -> None:
     assert (best.high.rps, best.high.p50_ms, best.high.p99_ms) == (600.0, 60.0, 140.0)
     assert best.high.cpu_us_per_request == pytest.approx(1500.0)  # 9 s / 6000 requests
     assert (best.low.p50_ms, best.low.p99_ms) == (52.0, 60.0)
+    assert best.fast.rps == 400.0
+    assert best.fast.cpu_us_per_request == pytest.approx(2000.0)  # the best of 6 s / 3000 and 9 s / 4000
+
+
+def test_stub_takes_a_new_delay_and_keeps_answering(stub_port: int) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", stub_port, timeout=5)
+    connection.request("PUT", "/delay/1")
+    answer = connection.getresponse()
+    assert (answer.status, answer.read()) == (204, b"")
+    run.set_upstream_delay(stub_port, 0)  # as run.py does it, on a connection of its own
+    connection.request("POST", "/v1/chat/completions", "{}", {"Content-Type": "application/json"})
+    response = connection.getresponse()
+    assert response.status == 200
+    assert json.loads(response.read())["choices"][0]["message"]["content"] == "Hello from the benchmark stub."
+    connection.close()
+
+
+def test_cpu_table_gives_the_median_ratio_of_the_pairs_and_their_spread(capsys: pytest.CaptureFixture[str]) -> None:
+    run.print_cpu_table("floor", {"svc": [(100.0, 120.0), (200.0, 220.0), (100.0, 150.0)]})
+
+    rows = {line.split("|")[1].strip(): line for line in capsys.readouterr().out.splitlines() if line.startswith("|")}
+    cells = [cell.strip() for cell in rows["svc"].split("|")[2:-1]]
+    assert cells == ["150", "1.20x", "1.10-1.50x", "100"]
+    assert [cell.strip() for cell in rows["floor"].split("|")[2:4]] == ["100", "1.00x"]

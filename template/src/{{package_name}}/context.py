@@ -42,8 +42,10 @@ class RequestContext:
     log_fields: dict[str, Any] = field(default_factory=dict)
     """Anything else worth a field on the access log line (say, how a stream failed)."""
 
-    def access_log_fields(self) -> dict[str, Any]:
-        fields = dict(self.log_fields)
+    def add_access_log_fields(self, fields: dict[str, Any]) -> None:
+        """What the request's access log line says besides its request id, method, path, status and latency."""
+        if self.log_fields:
+            fields.update(self.log_fields)
         if self.caller is not None:
             fields["caller"] = self.caller.id
         if self.usage is not None:
@@ -53,7 +55,6 @@ class RequestContext:
                 cost_usd=self.usage.cost_usd,
                 model=self.usage.model,
             )
-        return fields
 
 
 # The request in flight in this task, for whatever cannot reach its scope (the log lines' request id).

@@ -1,6 +1,6 @@
 """POST /chat: one message in, one completion out, with its tokens and cost."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from ..deps import LLM, AdmittedCaller, Metering
 from ..errors import ApiError, ErrorCode, error_responses
@@ -22,16 +22,19 @@ def chosen_model(models: Models, name: str | None) -> str:
     return name
 
 
-@router.post("/chat", responses=CHAT_ERRORS)
-async def chat(body: ChatRequest, caller: AdmittedCaller, llm: LLM, meter: Metering) -> ChatResponse:
+# The answer is built and checked once, here, and sent as its JSON: FastAPI would check it again against
+# `response_model` (and encode it through a dict) if the route returned the model.
+@router.post("/chat", response_model=ChatResponse, responses=CHAT_ERRORS)
+async def chat(body: ChatRequest, caller: AdmittedCaller, llm: LLM, meter: Metering) -> Response:
     model = chosen_model(llm.models, body.model)
     completion = await llm.complete(model, body.to_messages(), temperature=body.temperature, max_tokens=body.max_tokens)
     meter.answered_by(completion.model)
     usage = meter.record(completion)
-    return ChatResponse(
+    answer = ChatResponse(
         response=completion.text,
         model=completion.model,
         prompt_tokens=usage.prompt_tokens,
         completion_tokens=usage.completion_tokens,
         cost_usd=usage.cost_usd,
     )
+    return Response(answer.model_dump_json(), media_type="application/json")
