@@ -246,6 +246,7 @@ def bench(session: nox.Session) -> None:
         render(session, {}, default)
         sync(session, default, "--no-dev")
         targets = ["--service", f"api_key + memory={default}"]
+        targets += ["--metrics-off-service", f"api_key + memory, metrics off={default}"]
         if "redis" in choices("limiter_backend"):
             redis = workdir / "redis"
             render(session, {"limiter_backend": "redis"}, redis)

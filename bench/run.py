@@ -4,6 +4,7 @@ Started by `nox -s bench`, which renders the projects first; by hand:
 
     python bench/run.py --floor-project /tmp/p --service "api_key + memory=/tmp/p" \
         [--redis-service "api_key + redis=/tmp/q"] [--budget-redis-service "redis + budget=/tmp/q"] \
+        [--metrics-off-service "metrics off=/tmp/p"] \
         [--duration 10] [--warmup 3] [--rounds 3] [--keep-logs DIR]
 
 Every server runs from a rendered project's own virtualenv (so the floor and the services share every
@@ -11,7 +12,8 @@ library version), one process each, on a free loopback port: the stub upstream (
 answers after 50 ms), the floor (bench/floor.py) and each service as its README starts it
 (`uvicorn <package>.main:app --http <package>.server:GuardedHttpProtocol`, one worker; a redis service
 gets its own redis-server; a budget service is a redis service whose callers have a token limit and USD
-budgets, each charged with the stub's 1,000 tokens a call). Each service is measured on /chat and, when it has /v1, on
+budgets, each charged with the stub's 1,000 tokens a call; a metrics-off service runs with METRICS_ENABLED=false).
+Each service is measured on /chat and, when it has /v1, on
 /v1/chat/completions streamed and not (a process per route).
 
 Two tables. The headline: each target's CPU time per request in process (bench/inprocess.py: the app
@@ -290,22 +292,24 @@ BENCH_TIER = {"requests_per_minute": 1_000_000_000}
 # The default `pro` tier's shape (a token limit) and USD budgets, none of which a run reaches: every
 # request is checked against all of them and charged to all of them.
 BUDGET_TIER = {**BENCH_TIER, "tokens_per_minute": 10**15, "usd_per_day": 1e9, "usd_per_month": 1e9}
+BUDGET_ENV = {"RATE_LIMIT_TIERS": json.dumps({"bench": BUDGET_TIER})}
+METRICS_OFF_ENV = {"METRICS_ENABLED": "false"}
 
 
-def service_env(stub_port: int, redis_port: int | None, tier: dict[str, float]) -> dict[str, str]:
+def service_env(stub_port: int, redis_port: int | None, overrides: dict[str, str]) -> dict[str, str]:
     digest = hashlib.sha256(BENCH_KEY.encode()).hexdigest()
     env = {
         "FAKE_LLM": "false",
         "OPENAI_API_KEY": "bench",
         "OPENAI_BASE_URL": f"http://127.0.0.1:{stub_port}/v1",
         "API_KEYS": json.dumps({digest: {"user": "bench", "tier": "bench"}}),
-        "RATE_LIMIT_TIERS": json.dumps({"bench": tier}),
+        "RATE_LIMIT_TIERS": json.dumps({"bench": BENCH_TIER}),
         "DEFAULT_TIER": "bench",
         "LOG_LEVEL": "INFO",
     }
     if redis_port is not None:
         env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
-    return env
+    return {**env, **overrides}
 
 
 def ratio(value: float, floor: float) -> str:
@@ -401,6 +405,13 @@ def main() -> None:
         metavar="NAME=DIR",
         help="a redis project measured with a token limit and USD budgets",
     )
+    parser.add_argument(
+        "--metrics-off-service",
+        action="append",
+        default=[],
+        metavar="NAME=DIR",
+        help="a project measured with METRICS_ENABLED=false (/chat only)",
+    )
     parser.add_argument("--duration", type=float, default=10, help="seconds per measurement (default 10)")
     parser.add_argument("--warmup", type=float, default=3, help="seconds of warm-up before each target (default 3)")
     parser.add_argument(
@@ -431,12 +442,12 @@ def main() -> None:
         wait_for_port(stub_port, stub, logs / "stub.log")
 
         all_targets = []
-        for name, project, redis, route, tier in targets(args):
+        for name, project, redis, route, overrides in targets(args):
             if project is None:
                 env = {"OPENAI_BASE_URL": f"http://127.0.0.1:{stub_port}/v1"}
                 all_targets.append(Target(name, floor_python, "floor:app", BENCH_DIR, env, route))
             else:
-                env = service_env(stub_port, start_redis(servers, workdir) if redis else None, tier)
+                env = service_env(stub_port, start_redis(servers, workdir) if redis else None, overrides)
                 app = f"{package_of(project)}.main:app"
                 all_targets.append(Target(name, python_of(project), app, project, env, route))
         floor, *measured = all_targets
@@ -501,20 +512,22 @@ def load_test(
     return [best(measured) for measured in rounds.values()], (stub_alone, stub_ceiling)
 
 
-def targets(args: argparse.Namespace) -> Iterator[tuple[str, Path | None, bool, Route, dict[str, float]]]:
-    """The floor, then each service's /chat and, where it has them, its /v1 routes (a process each)."""
-    yield "floor (FastAPI + AsyncOpenAI)", None, False, CHAT, BENCH_TIER
-    specs = [
-        *((spec, False, BENCH_TIER) for spec in args.service),
-        *((spec, True, BENCH_TIER) for spec in args.redis_service),
-        *((spec, True, BUDGET_TIER) for spec in args.budget_redis_service),
+def targets(args: argparse.Namespace) -> Iterator[tuple[str, Path | None, bool, Route, dict[str, str]]]:
+    """The floor, then each service's /chat and, where it has them (and counts in memory), its /v1 routes
+    (a process each), with the environment the service runs with beside the bench's own."""
+    yield "floor (FastAPI + AsyncOpenAI)", None, False, CHAT, {}
+    specs: list[tuple[str, bool, dict[str, str]]] = [
+        *((spec, False, {}) for spec in args.service),
+        *((spec, True, {}) for spec in args.redis_service),
+        *((spec, True, BUDGET_ENV) for spec in args.budget_redis_service),
+        *((spec, False, METRICS_OFF_ENV) for spec in args.metrics_off_service),
     ]
-    for spec, redis, tier in specs:
+    for spec, redis, overrides in specs:
         name, _, directory = spec.partition("=")
-        yield name, Path(directory), redis, CHAT, tier
-        if has_v1(Path(directory)) and not redis:
+        yield name, Path(directory), redis, CHAT, overrides
+        if has_v1(Path(directory)) and not redis and not overrides:
             for route in (V1, V1_STREAM):
-                yield f"{name} {route.label}", Path(directory), redis, route, tier
+                yield f"{name} {route.label}", Path(directory), redis, route, overrides
 
 
 def has_v1(project: Path) -> bool:
