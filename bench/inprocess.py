@@ -24,7 +24,7 @@ import httpx2
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from stub_upstream import COMPLETION, STREAM, asks_for_stream
 
-CHAT_BODY = '{"message": "Hello!", "temperature": 0.7, "max_tokens": 16}'
+CHAT_BODY = '{"message": "Hello!", "temperature": 0.7, "max_tokens": 64}'
 
 
 async def instant_send(self: httpx2.AsyncClient, request: httpx2.Request, **_: Any) -> httpx2.Response:

@@ -64,12 +64,13 @@ class Route:
     answer: str
 
 
-CHAT_BODY = {"message": "Hello!", "temperature": 0.7, "max_tokens": 16}
+# max_tokens leaves room for the stub's 50 completion tokens (more would be a malformed reply).
+CHAT_BODY = {"message": "Hello!", "temperature": 0.7, "max_tokens": 64}
 V1_BODY = {
     "model": "gpt-4o-mini",
     "messages": [{"role": "user", "content": "Hello!"}],
     "temperature": 0.7,
-    "max_tokens": 16,
+    "max_tokens": 64,
 }
 CHAT = Route("/chat", "/chat", json.dumps(CHAT_BODY), "benchmark stub.")
 V1 = Route("/v1", "/v1/chat/completions", json.dumps(V1_BODY), "benchmark stub.")
