@@ -1,9 +1,10 @@
 """What the service knows about the request in flight: one typed record per request.
 
-The middleware creates it; authentication and the routes fill it in; whatever runs once the
-response is done (the access log, the charge of what the call used) reads it.
+The middleware creates it; authentication, admission and the routes fill it in; whatever runs once
+the response is done (the access log, the charge of what the call used) reads it.
 """
 
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,10 @@ class RequestContext:
     """Headers for whatever response the request ends with, error responses included."""
     log_fields: dict[str, Any] = field(default_factory=dict)
     """Anything else worth a field on the access log line (say, how a stream failed)."""
+    error_code: str | None = None
+    """The error code of the error response the request ended with, if it did."""
+    after_response: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    """Work for once the response is done (for a stream, after its last event), run by the middleware."""
 
     def add_access_log_fields(self, fields: dict[str, Any]) -> None:
         """What the request's access log line says besides its request id, method, path, status and latency."""
@@ -48,6 +53,8 @@ class RequestContext:
             fields.update(self.log_fields)
         if self.caller is not None:
             fields["caller"] = self.caller.id
+        if self.error_code is not None:
+            fields["error_code"] = self.error_code
         if self.usage is not None:
             fields.update(
                 prompt_tokens=self.usage.prompt_tokens,

@@ -1,4 +1,5 @@
-"""Pure ASGI middleware: request id, body size limit, client disconnects, access log, last-resort 500.
+"""Pure ASGI middleware: request id, body size limit, client disconnects, last-resort 500, and once the
+response is done, the request's after-response work and its access log.
 
 Pure ASGI (not BaseHTTPMiddleware) so streaming responses pass straight through.
 """
@@ -12,7 +13,7 @@ from uuid import uuid4
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .context import CURRENT_CONTEXT, attach_context
+from .context import CURRENT_CONTEXT, RequestContext, attach_context
 from .errors import ApiError, ErrorCode, error_body
 from .metrics import UNMATCHED_ROUTE
 
@@ -56,7 +57,7 @@ class RequestContextMiddleware:
         try:
             if content_length is not None and content_length > self.max_body_bytes:
                 error = ApiError(413, ErrorCode.REQUEST_TOO_LARGE, self._too_large_message)
-                await _send_error(send_with_id, scope["path"], error)
+                await _send_error(send_with_id, scope["path"], error, context)
             else:
                 await self.app(scope, self._limit_body(watch.receive), send_with_id)
         except asyncio.CancelledError:
@@ -69,9 +70,14 @@ class RequestContextMiddleware:
                 raise  # nothing left to say to the client; the server closes the connection
             details = repr(exc) if self.debug else None
             error = ApiError(500, ErrorCode.INTERNAL_ERROR, "Internal server error", details=details)
-            await _send_error(send_with_id, scope["path"], error)
+            await _send_error(send_with_id, scope["path"], error, context)
         finally:
             watch.stop()
+            for work in context.after_response:
+                try:
+                    await work()
+                except Exception:
+                    logger.exception("after-response work failed", extra={"request_id": request_id})
             elapsed = time.perf_counter() - started_at
             if access_logger.isEnabledFor(logging.INFO):
                 fields = {
@@ -177,7 +183,8 @@ def _read_headers(scope: Scope) -> tuple[str, int | None]:
     return request_id or uuid4().hex, content_length
 
 
-async def _send_error(send: Send, path: str, error: ApiError) -> None:
+async def _send_error(send: Send, path: str, error: ApiError, context: RequestContext) -> None:
+    context.error_code = error.error_code
     body = error_body(path, error)
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": error.status_code, "headers": headers})

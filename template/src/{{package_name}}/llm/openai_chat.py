@@ -31,7 +31,12 @@ class ChatCompletions:
         self._max_retries = max_retries
 
     async def complete(self, target: Target, messages: Messages, *, temperature: float, max_tokens: int) -> Completion:
-        body = {"model": target.upstream_model, "messages": messages, "temperature": temperature, "max_tokens": max_tokens}
+        body = {
+            "model": target.upstream_model,
+            "messages": messages,
+            "temperature": temperature,
+            "max_tokens": max_tokens,
+        }
 
         # The SDK's `chat.completions.create` would walk this body for its typed dicts and build
         # objects from the reply without checking them: a third of a request's CPU, for a body
