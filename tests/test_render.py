@@ -51,6 +51,7 @@ DEFAULT_FILES = (
         "src/my_llm_service/llm/pieces.py",
         "src/my_llm_service/llm/provider.py",
         "src/my_llm_service/llm/relay.py",
+        "src/my_llm_service/llm/reply.py",
         "src/my_llm_service/llm/settings.py",
         "src/my_llm_service/llm/stream.py",
         "src/my_llm_service/llm/upstream_errors.py",
