@@ -5,7 +5,6 @@ provider.py puts them together.
 """
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -13,7 +12,7 @@ import httpx2
 import openai
 
 from .completion import Completion, Messages
-from .errors import LLMMalformedReplyError, LLMTimeoutError
+from .errors import LLMTimeoutError
 from .models import Target
 from .reply import read_completion
 from .upstream_errors import is_transient, to_llm_error
@@ -60,8 +59,6 @@ class ChatCompletions:
                     except openai.OpenAIError as exc:
                         if attempt == self._max_retries or not is_transient(exc):
                             raise to_llm_error(exc) from exc
-                    except json.JSONDecodeError:
-                        raise LLMMalformedReplyError("the reply is not JSON") from None
                     await asyncio.sleep(RETRY_BACKOFF_SECONDS * 2**attempt)
         except TimeoutError:
             raise LLMTimeoutError from None
