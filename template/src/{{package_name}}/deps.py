@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from .admission import admitted
+from .admission import admitted, throttled
 from .auth import authenticate
 from .caller import Caller
 from .context import context_of
@@ -30,6 +30,6 @@ async def get_meter(request: Request) -> Meter:
 AppServices = Annotated[Services, Depends(get_services)]
 LLM = Annotated[ObservedLLM, Depends(get_llm)]
 Metering = Annotated[Meter, Depends(get_meter)]
-AuthenticatedCaller = Annotated[Caller, Depends(authenticate)]
+AuthenticatedCaller = Annotated[Caller, Depends(throttled(authenticate))]
 # What the routes take: an authenticated caller, admitted by the rate limits (if any).
 AdmittedCaller = Annotated[Caller, Depends(admitted(authenticate))]
