@@ -225,7 +225,7 @@ def test_feature_flags_are_recorded_and_computed_ones_are_not(render: Render) ->
     answers = yaml.safe_load((render(streaming=False) / ".copier-answers.yml").read_text())
     assert answers["streaming"] is False
     assert answers["openai_compatible_api"] is True
-    assert "llm_streams" not in answers
+    assert "route_modules" not in answers
     assert "llm_base_url" not in answers  # asked only for openai_compatible
 
 
