@@ -13,8 +13,6 @@ router = APIRouter()
 async def three_calls(body: ChatRequest, caller: AdmittedCaller, llm: LLM) -> dict[str, str]:
     texts = []
     for _ in range(3):
-        completion = await llm.complete(
-            body.to_messages(), temperature=body.temperature, max_tokens=body.max_tokens
-        )
+        completion = await llm.complete(body.to_messages(), temperature=body.temperature, max_tokens=body.max_tokens)
         texts.append(completion.text)
     return {"response": " ".join(texts)}
