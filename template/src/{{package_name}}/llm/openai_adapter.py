@@ -1,6 +1,6 @@
-"""The adapter for any API the openai SDK speaks (OpenAI, Azure OpenAI, OpenAI-compatible servers).
+"""The adapter for any API the openai SDK speaks (client.py makes the configured provider's client).
 
-Bodies go out as they are, through the SDK's own `client.post` (its auth headers, Azure deployment
+Bodies go out as they are, through the SDK's own `client.post` (its auth headers, the provider's
 URLs, status errors and timeouts), without its typed transform of the request or its objects built
 from the reply: openai_wire.py reads the reply once, strictly. The SDK's retries are off (client.py):
 it would retry a 429 and hold the caller; `_call` retries transient failures only.
