@@ -7,7 +7,7 @@ the response is done (the access log, the charge of what the call used) reads it
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from starlette.types import Scope
 
@@ -20,6 +20,15 @@ MODEL_HEADER = b"x-llm-model"
 """Names the model that answered, by its configured name: the one asked for, or a fallback."""
 
 
+class CallBudget(Protocol):
+    """The admitted caller's budgets, for the LLM calls of its request: each call holds the most it can
+    cost before it starts, and settles what it really cost once it has ended."""
+
+    async def reserve(self, usd: float) -> object: ...
+
+    async def settle(self, hold: object, usage: Usage) -> None: ...
+
+
 @dataclass(slots=True)
 class RequestContext:
     request_id: str
@@ -30,6 +39,8 @@ class RequestContext:
     """LLM calls that used tokens (that the provider will bill)."""
     model: str | None = None
     """The configured name of the model that answered the last of them."""
+    budget: CallBudget | None = None
+    """Set by admission for a caller the limiter holds to budgets."""
     response_headers: list[tuple[bytes, bytes]] = field(default_factory=list)
     """Headers for whatever response the request ends with, error responses included."""
     log_fields: dict[str, Any] = field(default_factory=dict)

@@ -23,6 +23,8 @@ class ModelSpec(BaseModel):
     """USD per 1M output tokens (required for a chat model; an embedding model writes none)."""
     cached_input_price_per_mtok: Annotated[float | None, Field(ge=0)] = None
     """USD per 1M cached input tokens (usage.prompt_tokens_details.cached_tokens); unset: the input price."""
+    max_output_tokens: Annotated[int, Field(gt=0)] = 4096
+    """The most a call writes when it asks for no `max_tokens`: what a budget reserves for its answer."""
     upstream_model: Annotated[str | None, Field(min_length=1)] = None
     """The name sent upstream; unset: the configured name."""
     fallbacks: tuple[str, ...] = ()
@@ -112,6 +114,9 @@ class Models:
 
     def pricing(self, name: str) -> Pricing:
         return self._models[name].pricing
+
+    def spec(self, name: str) -> ModelSpec:
+        return self._models[name]
 
     def target(self, name: str, deadline: float) -> Target:
         return Target(name, self._models[name].upstream_model or name, deadline)

@@ -5,13 +5,13 @@ events into them), each naming the model by its configured name. The stream adds
 the text, the finish reason and, from the last chunk, the real usage.
 """
 
-import math
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .completion import Completion, Message
 from .errors import LLMMalformedReplyError
+from .estimate import estimate_tokens, prompt_tokens
 from .usage import Pricing, Usage
 
 Chunk = dict[str, Any]
@@ -19,9 +19,6 @@ Chunk = dict[str, Any]
 
 ReadUsage = Callable[[object], Usage]
 """The adapter's strict reading of a chunk's `usage` (raises LLMMalformedReplyError)."""
-
-# OpenAI's rule of thumb for English text, used only when a stream ends before its usage arrives.
-CHARS_PER_TOKEN = 4
 
 
 class LLMStream:
@@ -81,8 +78,8 @@ class LLMStream:
         was delivered, estimated from the text sent and the text of the messages it answered."""
         if self.completion is not None:
             return self.completion.usage
-        prompt = " ".join(_message_text(message) for message in self._messages)
-        return self._priced(Usage(estimate_tokens(prompt), estimate_tokens("".join(self._tally.delivered))))
+        delivered = estimate_tokens("".join(self._tally.delivered))
+        return self._priced(Usage(prompt_tokens(self._messages), delivered))
 
     def _priced(self, usage: Usage) -> Usage:
         return self._pricing.priced(usage) if self._pricing is not None else usage
@@ -164,17 +161,3 @@ def _delta_texts(delta: dict[str, Any]) -> list[str]:
         if isinstance(function, dict):
             texts += [function.get("name"), function.get("arguments")]
     return [text for text in texts if isinstance(text, str) and text]
-
-
-def _message_text(message: Any) -> str:
-    """A message's text: its content, or the text parts of a multipart content."""
-    content = message.get("content") if isinstance(message, dict) else None
-    if isinstance(content, list):
-        return " ".join(
-            part["text"] for part in content if isinstance(part, dict) and isinstance(part.get("text"), str)
-        )
-    return content if isinstance(content, str) else ""
-
-
-def estimate_tokens(text: str) -> int:
-    return math.ceil(len(text) / CHARS_PER_TOKEN)

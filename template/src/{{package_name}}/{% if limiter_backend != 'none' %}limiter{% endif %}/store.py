@@ -5,7 +5,9 @@ Per caller, each in O(1) work and storage whatever the number of tokens or dolla
 - tokens: a leaky bucket (the GCRA's meter), two numbers: its level when last charged, and when.
   Charges fill it, it drains at `tokens` per window, and it refuses while less than a token of
   room is left. A charge past the brim is kept (the caller waits for it to drain);
-- dollars: one running total per UTC calendar day and per month, under the period's label.
+- dollars: one running total per UTC calendar day and per month, under the period's label; and the
+  holds of the calls in flight (each the most its call can cost), which count against both budgets
+  until their call settles, or until they expire (a process that died mid-call never settles).
 """
 
 import math
@@ -51,6 +53,17 @@ class Counts:
 
 
 @dataclass(frozen=True, slots=True)
+class Spent:
+    """A reservation's outcome, and the budgets as it found them."""
+
+    held: bool
+    day_spent_usd: float
+    month_spent_usd: float
+    held_usd: float
+    """The holds of the caller's other calls in flight."""
+
+
+@dataclass(frozen=True, slots=True)
 class Window:
     """A window of requests or tokens as a request leaves it."""
 
@@ -75,8 +88,14 @@ class WindowStore(Protocol):
         limit is spent (all or nothing, atomically); with `count=False`, only look."""
         ...
 
-    async def charge(self, key: str, plan: Plan, now: float, *, tokens: int, cost_usd: float) -> None:
-        """Add a finished call's tokens to the bucket and its cost to the day and month (of `plan`)."""
+    async def reserve(self, key: str, plan: Plan, now: float, *, hold: str, usd: float, ttl: float) -> Spent:
+        """Hold `usd` for a call (until `now + ttl` at the latest) if it fits in the day's and the month's
+        budgets beside what is spent and held already (all or nothing, atomically)."""
+        ...
+
+    async def settle(self, key: str, plan: Plan, now: float, *, hold: str | None, tokens: int, cost_usd: float) -> None:
+        """Release a finished call's hold (if it still holds), add its tokens to the bucket and its cost
+        to the day and month (of `plan`)."""
         ...
 
     async def healthy(self) -> bool: ...
@@ -103,6 +122,14 @@ def spent(plan: Plan, tokens_used: float, day_usd: float, month_usd: float) -> b
         (plan.tokens is not None and tokens_remaining(plan.tokens, tokens_used) < 1)
         or (plan.day is not None and day_usd >= plan.day.limit_usd)
         or (plan.month is not None and month_usd >= plan.month.limit_usd)
+    )
+
+
+def fits(plan: Plan, day_usd: float, month_usd: float, usd: float) -> bool:
+    """Whether `usd` more stays within both budgets, beside `day_usd` and `month_usd` spent and held."""
+    return all(
+        period is None or spent_usd + usd <= period.limit_usd
+        for period, spent_usd in ((plan.day, day_usd), (plan.month, month_usd))
     )
 
 
