@@ -145,3 +145,80 @@ def test_updating_starts_from_a_git_repository_with_new_files_committed(render: 
     assert commands[:2] == ["git init", 'git add -A && git commit -m "Before the template update"']
     assert "commit -am" not in updating
     assert "Copier refuses downgrades" in updating
+
+
+# The generated README against the service's code: every route, error code and metric label it can answer with.
+
+DOC_VARIANTS = {
+    "default": {},
+    "jwt-redis": {"auth_scheme": "jwt", "limiter_backend": "redis"},
+    "none-none": {"auth_scheme": "none", "limiter_backend": "none"},
+    "minimal": {"streaming": False, "openai_compatible_api": False, "limiter_backend": "none"},
+}
+
+
+def sources(project: Path) -> str:
+    return "\n".join(path.read_text() for path in sorted((project / "src").rglob("*.py")))
+
+
+def table_cells(text: str, column: int) -> set[str]:
+    """The cells of one column of the tables in `text`, each split at its commas."""
+    rows = re.findall(r"^\|(.*)\|$", text, flags=re.MULTILINE)
+    cells = [row.split("|")[column].strip() for row in rows if not set(row) <= {"|", "-"}]
+    return {part.strip().strip("`") for cell in cells for part in cell.split(",")}
+
+
+def routes_of(project: Path) -> set[str]:
+    """`METHOD /path` of every route the service's routers declare (their prefix included)."""
+    code = sources(project)
+    constants = dict(re.findall(r'^(\w+) = "([^"]*)"', code, flags=re.MULTILINE))
+    routes = set()
+    for path in (project / "src").rglob("routes/*.py"):
+        text = path.read_text()
+        prefix = re.search(r"APIRouter\(prefix=(\w+)", text)
+        for method, route in re.findall(r'@router\.(get|post|put|patch|delete)\(\s*"([^"]+)"', text):
+            routes.add(f"{method.upper()} {constants[prefix[1]] if prefix else ''}{route}")
+    return routes
+
+
+@pytest.mark.parametrize("answers", DOC_VARIANTS.values(), ids=DOC_VARIANTS.keys())
+def test_route_table_names_every_route(render: Render, answers: dict[str, object]) -> None:
+    project = render(**answers)
+    routes = routes_of(project)
+    assert {"POST /chat", "GET /health", "GET /metrics"} <= routes  # the routes were found
+
+    assert routes <= table_cells((project / "README.md").read_text(), 0)
+
+
+@pytest.mark.parametrize("answers", DOC_VARIANTS.values(), ids=DOC_VARIANTS.keys())
+def test_errors_table_names_every_code_the_service_answers(render: Render, answers: dict[str, object]) -> None:
+    project = render(**answers)
+    answered = set(re.findall(r"ErrorCode\.([A-Z_]+)", sources(project)))
+    assert {"INTERNAL_ERROR", "UPSTREAM_ERROR"} <= answered
+    if answers_of(project)["limiter_backend"] == "memory":
+        answered.remove("LIMITER_UNAVAILABLE")  # admission's, for a store that can fail: memory never does
+
+    errors = section((project / "README.md").read_text(), "### Errors")
+    assert answered <= table_cells(errors, 1)
+
+
+@pytest.mark.parametrize("limiter_backend", ["memory", "redis"])
+def test_every_rejection_reason_is_documented(render: Render, limiter_backend: str) -> None:
+    project = render(limiter_backend=limiter_backend)
+    # The string literals `refused_by` returns (its docstring aside): the `reason` label's values.
+    refused_by = re.search(r'def refused_by\(self\) -> str:\n\s+""".*?"""(.*?)\n\n', sources(project), flags=re.DOTALL)
+    assert refused_by is not None
+    reasons = set(re.findall(r'"(\w+)"', refused_by[1]))
+    assert reasons == {"requests", "tokens", "budget"}
+
+    readme = (project / "README.md").read_text()
+    (row,) = [line for line in readme.splitlines() if line.startswith("| `rate_limit_rejections_total`")]
+    assert set(re.findall(r"`(\w+)`", row.split("|")[3])) >= reasons
+
+
+def test_redis_starts_before_the_service(render: Render) -> None:
+    run_it = section((render(limiter_backend="redis") / "README.md").read_text(), "## Run it")
+    (commands,) = code_blocks(run_it, "sh")[:1]
+
+    assert "redis" in commands
+    assert commands.index("redis") < commands.index("make dev")
