@@ -1,6 +1,9 @@
 """Both READMEs, followed literally: their names, figures and commands match what the template renders."""
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +73,43 @@ def test_template_readme_says_how_check_update_exits_and_that_pins_cannot_go_bac
     assert "exits 0 both ways" in update
     assert "Downgrades are\nnot supported" in update
     assert "--vcs-ref v0.1.0" not in update
+
+
+def copier_in(cwd: Path, command: str) -> subprocess.CompletedProcess[str]:
+    """A shell line as the README gives it, with this Python's copier for `copier` and `uvx copier`."""
+    command = re.sub(r"(uvx )?copier ", f"{sys.executable} -m copier ", command)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Owner", "GIT_AUTHOR_EMAIL": "owner@example.com"}
+    env |= {"GIT_COMMITTER_NAME": "Owner", "GIT_COMMITTER_EMAIL": "owner@example.com"}
+    return subprocess.run(["bash", "-c", command], cwd=cwd, env=env, capture_output=True, text=True, check=False)
+
+
+def cloned_beside(tmp_path: Path) -> Path:
+    """A clone of this repository named as the README names it, in `tmp_path`."""
+    clone = tmp_path / "fastapi-llm-template"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+    return clone
+
+
+def committed_project(tmp_path: Path, copy: str) -> Path:
+    """`copy` (a `copier copy` line) run beside the clone, answered by defaults, then committed."""
+    result = copier_in(tmp_path, f"{copy} --defaults --skip-tasks --quiet")
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "my-service"
+    assert copier_in(project, 'git init -q && git add -A && git commit -qm "Generated"').returncode == 0
+    return project
+
+
+def test_template_readme_copy_records_a_source_the_project_can_update_from(tmp_path: Path) -> None:
+    generate = section((ROOT / "README.md").read_text(), "## Generate a service")
+    (line,) = [line for block in code_blocks(generate, "sh") for line in block.splitlines() if "copier copy" in line]
+    cloned_beside(tmp_path)
+    project = committed_project(tmp_path, line.split(" && ")[-1])
+
+    checked = copier_in(project, "copier check-update")
+
+    assert checked.returncode == 0, checked.stderr
+    assert "Project is up-to-date!" in checked.stdout + checked.stderr
+    assert Path(answers_of(project)["_src_path"]).is_absolute()
 
 
 # The generated README.md
@@ -222,3 +262,20 @@ def test_redis_starts_before_the_service(render: Render) -> None:
 
     assert "redis" in commands
     assert commands.index("redis") < commands.index("make dev")
+
+
+def test_updating_repairs_an_answers_file_with_a_relative_source(render: Render, tmp_path: Path) -> None:
+    """The project is rendered from a clone (its HEAD); the instructions come from the working tree."""
+    clone = cloned_beside(tmp_path)
+    project = committed_project(tmp_path, "copier copy --trust fastapi-llm-template my-service")
+    broken = copier_in(project, "copier check-update")
+    assert "only supported in git-tracked templates" in broken.stdout + broken.stderr
+
+    updating = section((render() / "README.md").read_text(), "## Updating")
+    (repair,) = [block for block in code_blocks(updating, "sh") if "_src_path" in block]
+    repaired = copier_in(project, repair.replace("/path/to/fastapi-llm-template", str(clone)))
+    checked = copier_in(project, "uvx copier check-update")
+
+    assert repaired.returncode == 0, repaired.stderr
+    assert "Project is up-to-date!" in checked.stdout + checked.stderr
+    assert copier_in(project, "git status --porcelain").stdout == ""  # the repair is committed
