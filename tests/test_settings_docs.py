@@ -1,6 +1,7 @@
 """Every setting a rendered service reads is listed in its .env.example and in its README's settings table."""
 
 import ast
+import itertools
 import re
 from pathlib import Path
 
@@ -57,7 +58,8 @@ def test_env_example_comments_each_setting_on_the_line_above(render: Render, ans
     --from-env-file` takes the rest of the line), so each one stands on the line above."""
     lines = (render(**answers) / ".env.example").read_text().splitlines()
     setting = re.compile(r"^#? ?[A-Z][A-Z0-9_]+=")
-    for above, line in zip(lines, lines[1:], strict=False):
+    for above, line in itertools.pairwise(lines):
         if setting.match(line):
             assert "#" not in line.split("=", 1)[1], f"a comment on the line of a setting: {line}"
-            assert above.startswith("# ") and not setting.match(above), f"no comment above: {line}"
+            assert above.startswith("# "), f"no comment above: {line}"
+            assert not setting.match(above), f"no comment above: {line}"
