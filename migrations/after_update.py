@@ -14,6 +14,7 @@ pyproject.toml that cannot be locked for another reason is an error: exit status
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -61,6 +62,13 @@ def pyproject_problem() -> str | None:
     return None
 
 
+def template_source() -> str:
+    """Where the template comes from, as the answers file records it (a path or a git URL)."""
+    answers = Path(".copier-answers.yml")
+    found = re.search(r"^_src_path: *(.+)$", answers.read_text(), re.MULTILINE) if answers.is_file() else None
+    return found[1].strip("'\"") if found else "the template's repository"
+
+
 def report(conflicted: list[str], rejected: list[str], lock_problem: str | None) -> str:
     lines = [f"copier update left {len(conflicted) + len(rejected)} file(s) to resolve by hand:"]
     lines += [f"  {name}  (conflict markers)" for name in conflicted]
@@ -76,6 +84,11 @@ def report(conflicted: list[str], rejected: list[str], lock_problem: str | None)
         lines.append("    (`git diff` shows them);")
     if rejected:
         lines.append("  - make the change each .rej file shows by hand in the file it names, then delete the .rej;")
+    lines += [
+        "  - where your edit faces a block the template emptied (or sits in a file it no longer has), the template",
+        f'    moved that code: its CHANGELOG.md ({template_source()}) names where to, under "Moved" in',
+        "    each release since your last update; carry your edit there, as taking the template's side drops it;",
+    ]
     if lock_problem:
         lines.append(f"  - run `uv lock`: uv.lock is still the committed one, as pyproject.toml {lock_problem};")
     lines.append('  - then `git add -A && git commit -m "Update from the template"`.')

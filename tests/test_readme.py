@@ -1,6 +1,9 @@
 """Both READMEs, followed literally: their names, figures and commands match what the template renders."""
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +73,43 @@ def test_template_readme_says_how_check_update_exits_and_that_pins_cannot_go_bac
     assert "exits 0 both ways" in update
     assert "Downgrades are\nnot supported" in update
     assert "--vcs-ref v0.1.0" not in update
+
+
+def copier_in(cwd: Path, command: str) -> subprocess.CompletedProcess[str]:
+    """A shell line as the README gives it, with this Python's copier for `copier` and `uvx copier`."""
+    command = re.sub(r"(uvx )?copier ", f"{sys.executable} -m copier ", command)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Owner", "GIT_AUTHOR_EMAIL": "owner@example.com"}
+    env |= {"GIT_COMMITTER_NAME": "Owner", "GIT_COMMITTER_EMAIL": "owner@example.com"}
+    return subprocess.run(["bash", "-c", command], cwd=cwd, env=env, capture_output=True, text=True, check=False)
+
+
+def cloned_beside(tmp_path: Path) -> Path:
+    """A clone of this repository named as the README names it, in `tmp_path`."""
+    clone = tmp_path / "fastapi-llm-template"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+    return clone
+
+
+def committed_project(tmp_path: Path, copy: str) -> Path:
+    """`copy` (a `copier copy` line) run beside the clone, answered by defaults, then committed."""
+    result = copier_in(tmp_path, f"{copy} --defaults --skip-tasks --quiet")
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "my-service"
+    assert copier_in(project, 'git init -q && git add -A && git commit -qm "Generated"').returncode == 0
+    return project
+
+
+def test_template_readme_copy_records_a_source_the_project_can_update_from(tmp_path: Path) -> None:
+    generate = section((ROOT / "README.md").read_text(), "## Generate a service")
+    (line,) = [line for block in code_blocks(generate, "sh") for line in block.splitlines() if "copier copy" in line]
+    cloned_beside(tmp_path)
+    project = committed_project(tmp_path, line.split(" && ")[-1])
+
+    checked = copier_in(project, "copier check-update")
+
+    assert checked.returncode == 0, checked.stderr
+    assert "Project is up-to-date!" in checked.stdout + checked.stderr
+    assert Path(answers_of(project)["_src_path"]).is_absolute()
 
 
 # The generated README.md
@@ -145,3 +185,97 @@ def test_updating_starts_from_a_git_repository_with_new_files_committed(render: 
     assert commands[:2] == ["git init", 'git add -A && git commit -m "Before the template update"']
     assert "commit -am" not in updating
     assert "Copier refuses downgrades" in updating
+
+
+# The generated README against the service's code: every route, error code and metric label it can answer with.
+
+DOC_VARIANTS = {
+    "default": {},
+    "jwt-redis": {"auth_scheme": "jwt", "limiter_backend": "redis"},
+    "none-none": {"auth_scheme": "none", "limiter_backend": "none"},
+    "minimal": {"streaming": False, "openai_compatible_api": False, "limiter_backend": "none"},
+}
+
+
+def sources(project: Path) -> str:
+    return "\n".join(path.read_text() for path in sorted((project / "src").rglob("*.py")))
+
+
+def table_cells(text: str, column: int) -> set[str]:
+    """The cells of one column of the tables in `text`, each split at its commas."""
+    rows = re.findall(r"^\|(.*)\|$", text, flags=re.MULTILINE)
+    cells = [row.split("|")[column].strip() for row in rows if not set(row) <= {"|", "-"}]
+    return {part.strip().strip("`") for cell in cells for part in cell.split(",")}
+
+
+def routes_of(project: Path) -> set[str]:
+    """`METHOD /path` of every route the service's routers declare (their prefix included)."""
+    code = sources(project)
+    constants = dict(re.findall(r'^(\w+) = "([^"]*)"', code, flags=re.MULTILINE))
+    routes = set()
+    for path in (project / "src").rglob("routes/*.py"):
+        text = path.read_text()
+        prefix = re.search(r"APIRouter\(prefix=(\w+)", text)
+        for method, route in re.findall(r'@router\.(get|post|put|patch|delete)\(\s*"([^"]+)"', text):
+            routes.add(f"{method.upper()} {constants[prefix[1]] if prefix else ''}{route}")
+    return routes
+
+
+@pytest.mark.parametrize("answers", DOC_VARIANTS.values(), ids=DOC_VARIANTS.keys())
+def test_route_table_names_every_route(render: Render, answers: dict[str, object]) -> None:
+    project = render(**answers)
+    routes = routes_of(project)
+    assert {"POST /chat", "GET /health", "GET /metrics"} <= routes  # the routes were found
+
+    assert routes <= table_cells((project / "README.md").read_text(), 0)
+
+
+@pytest.mark.parametrize("answers", DOC_VARIANTS.values(), ids=DOC_VARIANTS.keys())
+def test_errors_table_names_every_code_the_service_answers(render: Render, answers: dict[str, object]) -> None:
+    project = render(**answers)
+    answered = set(re.findall(r"ErrorCode\.([A-Z_]+)", sources(project)))
+    assert {"INTERNAL_ERROR", "UPSTREAM_ERROR"} <= answered
+    if answers_of(project)["limiter_backend"] == "memory":
+        answered.remove("LIMITER_UNAVAILABLE")  # admission's, for a store that can fail: memory never does
+
+    errors = section((project / "README.md").read_text(), "### Errors")
+    assert answered <= table_cells(errors, 1)
+
+
+@pytest.mark.parametrize("limiter_backend", ["memory", "redis"])
+def test_every_rejection_reason_is_documented(render: Render, limiter_backend: str) -> None:
+    project = render(limiter_backend=limiter_backend)
+    # The string literals `refused_by` returns (its docstring aside): the `reason` label's values.
+    refused_by = re.search(r'def refused_by\(self\) -> str:\n\s+""".*?"""(.*?)\n\n', sources(project), flags=re.DOTALL)
+    assert refused_by is not None
+    reasons = set(re.findall(r'"(\w+)"', refused_by[1]))
+    assert reasons == {"requests", "tokens", "budget"}
+
+    readme = (project / "README.md").read_text()
+    (row,) = [line for line in readme.splitlines() if line.startswith("| `rate_limit_rejections_total`")]
+    assert set(re.findall(r"`(\w+)`", row.split("|")[3])) >= reasons
+
+
+def test_redis_starts_before_the_service(render: Render) -> None:
+    run_it = section((render(limiter_backend="redis") / "README.md").read_text(), "## Run it")
+    (commands,) = code_blocks(run_it, "sh")[:1]
+
+    assert "redis" in commands
+    assert commands.index("redis") < commands.index("make dev")
+
+
+def test_updating_repairs_an_answers_file_with_a_relative_source(render: Render, tmp_path: Path) -> None:
+    """The project is rendered from a clone (its HEAD); the instructions come from the working tree."""
+    clone = cloned_beside(tmp_path)
+    project = committed_project(tmp_path, "copier copy --trust fastapi-llm-template my-service")
+    broken = copier_in(project, "copier check-update")
+    assert "only supported in git-tracked templates" in broken.stdout + broken.stderr
+
+    updating = section((render() / "README.md").read_text(), "## Updating")
+    (repair,) = [block for block in code_blocks(updating, "sh") if "_src_path" in block]
+    repaired = copier_in(project, repair.replace("/path/to/fastapi-llm-template", str(clone)))
+    checked = copier_in(project, "uvx copier check-update")
+
+    assert repaired.returncode == 0, repaired.stderr
+    assert "Project is up-to-date!" in checked.stdout + checked.stderr
+    assert copier_in(project, "git status --porcelain").stdout == ""  # the repair is committed

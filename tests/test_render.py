@@ -98,6 +98,7 @@ DEFAULT_FILES = (
         "tests/test_budgets.py",
         "tests/test_chat.py",
         "tests/test_chat_stream.py",
+        "tests/test_config.py",
         "tests/test_http.py",
         "tests/test_keys.py",
         "tests/test_metrics.py",

@@ -424,6 +424,9 @@ def test_update_names_conflicts_and_does_not_lock_an_unparsable_pyproject(tmp_pa
     assert "  README.md  (conflict markers)" in output
     assert "  pyproject.toml  (conflict markers)" in output
     assert "run `uv lock`: uv.lock is still the committed one, as pyproject.toml does not parse" in output
+    # Where to look when the template moved the code an edit was made to.
+    assert f'its CHANGELOG.md ({template}) names where to, under "Moved" in' in " ".join(output.split())
+    assert "### Moved" in (template / "CHANGELOG.md").read_text()
     assert "git add -A && git commit" in output
     assert (project / "uv.lock").read_text() == committed_lock
     # The answers file records the new version already: updating again would do nothing.

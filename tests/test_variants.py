@@ -72,7 +72,7 @@ def test_v1_only_relays_streams_without_the_chat_stream_code(render: Render) -> 
         (
             "azure_openai",
             ["openai.AsyncAzureOpenAI(", "AZURE_OPENAI_ENDPOINT", "openai_api_version"],
-            ["settings.openai_api_key", "openai_base_url", "EMPTY", "azure_deployment", "AZURE_OPENAI_DEPLOYMENT"],
+            ["settings.openai_api_key", "openai_base_url", "EMPTY", "azure_deployment", "azure_openai_deployment"],
         ),
         (
             "openai_compatible",

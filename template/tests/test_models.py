@@ -133,12 +133,6 @@ async def test_one_deadline_for_the_whole_chain(make_client: Any, upstream: Fake
     assert sent_models(upstream) == [MODEL]
 
 
-def test_prices_set_the_old_way_stop_start_up(tmp_path: Path) -> None:
-    """INPUT_PRICE_PER_MTOK and friends are no longer read: a deployment that still sets them is told so."""
-    line = start_up_error({**REQUIRED_ENV, "INPUT_PRICE_PER_MTOK": "1.0"}, tmp_path)
-    assert "INPUT_PRICE_PER_MTOK: no longer read; set each model's prices in LLM_MODELS" in line
-
-
 @pytest.mark.parametrize(
     ("models", "default", "named"),
     [

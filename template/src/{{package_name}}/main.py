@@ -6,9 +6,10 @@ from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
 from .application import create_app
-from .config import Settings, describe_settings_error
+from .config import Settings, describe_settings_error, export_library_variables
 from .logs import configure_logging
 
+export_library_variables()  # before the app exists: FastAPI reads OTEL_* as it is made
 try:
     settings = Settings()
 except (ValidationError, SettingsError) as exc:
