@@ -45,6 +45,7 @@ DEFAULT_FILES = (
         "src/my_llm_service/llm/client.py",
         "src/my_llm_service/llm/completion.py",
         "src/my_llm_service/llm/errors.py",
+        "src/my_llm_service/llm/estimate.py",
         "src/my_llm_service/llm/fake.py",
         "src/my_llm_service/llm/models.py",
         "src/my_llm_service/llm/openai_adapter.py",
@@ -56,6 +57,7 @@ DEFAULT_FILES = (
         "src/my_llm_service/llm/stream.py",
         "src/my_llm_service/llm/usage.py",
         "src/my_llm_service/logs.py",
+        "src/my_llm_service/budgeted_llm.py",
         "src/my_llm_service/inprocess_openai.py",
         "src/my_llm_service/main.py",
         "src/my_llm_service/metrics.py",
@@ -277,7 +279,7 @@ def test_no_limiter_renders_no_limiter_code_dependency_or_setting(render: Render
 
     limiter_files = {name for name in DEFAULT_FILES if name.startswith("src/my_llm_service/limiter/")}
     limiter_tests = {"tests/support/limiters.py", "tests/support/clock.py", "tests/test_rate_limits.py"}
-    usage = {"src/my_llm_service/routes/usage.py", "tests/test_budgets.py"}
+    usage = {"src/my_llm_service/routes/usage.py", "src/my_llm_service/budgeted_llm.py", "tests/test_budgets.py"}
     assert files_of(project) == DEFAULT_FILES - limiter_files - limiter_tests - usage
     assert not any(dependency.startswith(("limits", "redis")) for dependency in dependencies_of(project))
     for name in files_of(project) - {".copier-answers.yml"}:
