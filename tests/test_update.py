@@ -454,3 +454,83 @@ def test_update_names_rejected_changes_and_relocks_a_merged_pyproject(tmp_path: 
     assert "uv lock`" not in output
     assert not (project / "uv.lock.rej").exists()
     assert locked_project_version(project) == "0.1.0"  # the template's new version line, merged and locked
+
+
+# The owner's pipelines (copier.yml's _skip_if_exists): the example pipeline as the owner edited
+# it, and a pipeline of their own, while the template's next version changes the example's same line.
+EXAMPLE = f"src/{PACKAGE}/pipelines/triage.py"
+EXAMPLE_TEST = "tests/pipelines/test_triage.py"
+EXAMPLE_LINE = 'TRIAGE_INSTRUCTIONS = "You triage customer support messages. Fill in the ticket for the message you are given."'
+TEMPLATE_EXAMPLE_LINE = 'TRIAGE_INSTRUCTIONS = "You triage customer support messages: fill in a ticket for each."'
+OWNER_EXAMPLE_LINE = 'TRIAGE_INSTRUCTIONS = "You triage the messages sent to the billing desk of Acme."'
+EXAMPLE_TEST_LINE = '"""The triage pipeline, offline: the real openai SDK talks to the fake upstream of tests/support.'
+TEMPLATE_EXAMPLE_TEST_LINE = '"""The triage pipeline, tested offline against the fake upstream of tests/support.'
+TEMPLATE_README_LINE = "A line the template's next version adds to the README."
+
+OWNER_PIPELINE = f"src/{PACKAGE}/pipelines/summary.py"
+OWNER_PIPELINE_TEST = "tests/pipelines/test_summary.py"
+OWNER_PIPELINE_CODE = GREETING_ROUTE.replace("greeting", "summary")
+OWNER_PIPELINE_TEST_CODE = GREETING_TEST.replace(".routes import greeting", ".pipelines import summary").replace(
+    "greeting", "summary"
+)
+
+
+def template_with_changed_example(workdir: Path) -> tuple[Path, str]:
+    """A clone of this template with two commits: the working tree, and on top of it (HEAD) the
+    working tree with the example pipeline, its test and the README changed. Returns the clone and
+    the earlier commit."""
+    repo = workdir / "template"
+    git(workdir, "clone", "--quiet", str(ROOT), str(repo))
+    earlier = commit_working_tree(repo, "The working tree under test")
+    template = repo / "template"
+    replace_once(template / "src/{{package_name}}/pipelines/triage.py", EXAMPLE_LINE, TEMPLATE_EXAMPLE_LINE)
+    replace_once(template / "tests/pipelines/test_triage.py", EXAMPLE_TEST_LINE, TEMPLATE_EXAMPLE_TEST_LINE)
+    readme = template / "README.md.jinja"
+    readme.write_text(f"{readme.read_text()}\n{TEMPLATE_README_LINE}\n")
+    git(repo, "commit", "--quiet", "--all", "--message", "The template changes its example pipeline")
+    return repo, earlier
+
+
+def commit_all(project: Path, message: str) -> None:
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", message)
+
+
+def test_update_never_touches_the_owners_pipelines(tmp_path: Path) -> None:
+    template, earlier = template_with_changed_example(tmp_path)
+    project = tmp_path / "service"
+    generate(project, earlier, template)
+    example_test = (project / EXAMPLE_TEST).read_text()
+    replace_once(project / EXAMPLE, EXAMPLE_LINE, OWNER_EXAMPLE_LINE)
+    example = (project / EXAMPLE).read_text()
+    (project / OWNER_PIPELINE).write_text(OWNER_PIPELINE_CODE)
+    (project / OWNER_PIPELINE_TEST).write_text(OWNER_PIPELINE_TEST_CODE)
+    commit_all(project, "Owner's pipelines")
+
+    update(project)
+
+    assert_no_conflicts(project)
+    assert (project / EXAMPLE).read_text() == example
+    assert (project / EXAMPLE_TEST).read_text() == example_test  # the template's change stays out
+    assert (project / OWNER_PIPELINE).read_text() == OWNER_PIPELINE_CODE
+    assert (project / OWNER_PIPELINE_TEST).read_text() == OWNER_PIPELINE_TEST_CODE
+    # The rest of the project did update.
+    assert TEMPLATE_README_LINE in (project / "README.md").read_text()
+    assert answers_of(project)["_commit"] == git(template, "describe", "--tags", "--always").strip()
+
+
+def test_update_brings_back_a_deleted_example(tmp_path: Path) -> None:
+    """Copier renders a _skip_if_exists file wherever it is missing: a deleted example comes back, in
+    the template's new version (the generated README says so, and to empty the file instead)."""
+    template, earlier = template_with_changed_example(tmp_path)
+    project = tmp_path / "service"
+    generate(project, earlier, template)
+    for name in (EXAMPLE, EXAMPLE_TEST):
+        (project / name).unlink()
+    commit_all(project, "Owner deletes the example")
+
+    update(project)
+
+    assert_no_conflicts(project)
+    assert TEMPLATE_EXAMPLE_LINE in (project / EXAMPLE).read_text()
+    assert TEMPLATE_EXAMPLE_TEST_LINE in (project / EXAMPLE_TEST).read_text()
