@@ -464,10 +464,11 @@ def test_update_names_rejected_changes_and_relocks_a_merged_pyproject(tmp_path: 
     assert locked_project_version(project) == "0.1.0"  # the template's new version line, merged and locked
 
 
-# The owner's pipelines (copier.yml's _skip_if_exists): the example pipeline as the owner edited
-# it, and a pipeline of their own, while the template's next version changes the example's same line.
-EXAMPLE_LINE = 'TRIAGE_INSTRUCTIONS = "You triage customer support messages. Fill in the ticket for the message you are given."'
-TEMPLATE_EXAMPLE_LINE = 'TRIAGE_INSTRUCTIONS = "You triage customer support messages: fill in a ticket for each."'
+# The owner's pipelines (copier.yml's _skip_if_exists and _exclude): the example pipeline as the
+# owner edited it, and a pipeline of their own, while the template's next version changes the
+# example's same line.
+EXAMPLE_LINE = 'TRIAGE_INSTRUCTIONS = "You triage customer support messages into tickets."'
+TEMPLATE_EXAMPLE_LINE = 'TRIAGE_INSTRUCTIONS = "You triage customer support messages: one ticket for each."'
 OWNER_EXAMPLE_LINE = 'TRIAGE_INSTRUCTIONS = "You triage the messages sent to the billing desk of Acme."'
 EXAMPLE_TEST_LINE = '"""The triage pipeline, offline: the real openai SDK talks to the fake upstream of tests/support.'
 TEMPLATE_EXAMPLE_TEST_LINE = '"""The triage pipeline, tested offline against the fake upstream of tests/support.'

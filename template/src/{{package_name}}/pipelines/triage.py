@@ -46,7 +46,7 @@ class TriagedReply(BaseModel):
     reply: str
 
 
-TRIAGE_INSTRUCTIONS = "You triage customer support messages. Fill in the ticket for the message you are given."
+TRIAGE_INSTRUCTIONS = "You triage customer support messages into tickets."
 
 
 def reply_instructions(ticket: Ticket) -> str:
