@@ -12,32 +12,24 @@ from typing import Any
 from starlette.types import Scope
 
 from .caller import Caller
+from .llm.usage import Usage
 
 _SCOPE_KEY = "request_context"
 
-
-@dataclass(frozen=True, slots=True)
-class Usage:
-    """What one completion used and cost."""
-
-    prompt_tokens: int
-    completion_tokens: int
-    cost_usd: float
-    cached_tokens: int = 0
-    """Of the prompt tokens, those the provider read from its cache."""
-    model: str = ""
-    """The configured name of the model that answered (and set the prices)."""
-
-    @property
-    def total_tokens(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
+MODEL_HEADER = b"x-llm-model"
+"""Names the model that answered, by its configured name: the one asked for, or a fallback."""
 
 
 @dataclass(slots=True)
 class RequestContext:
     request_id: str
     caller: Caller | None = None
-    usage: Usage | None = None
+    usage: Usage = field(default_factory=Usage)
+    """The sum over the request's LLM calls (each priced at its answering model's prices)."""
+    llm_calls: int = 0
+    """LLM calls that used tokens (that the provider will bill)."""
+    model: str | None = None
+    """The configured name of the model that answered the last of them."""
     response_headers: list[tuple[bytes, bytes]] = field(default_factory=list)
     """Headers for whatever response the request ends with, error responses included."""
     log_fields: dict[str, Any] = field(default_factory=dict)
@@ -47,6 +39,18 @@ class RequestContext:
     after_response: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     """Work for once the response is done (for a stream, after its last event), run by the middleware."""
 
+    def answered_by(self, model: str) -> None:
+        """An LLM call is being answered by `model` (its configured name): the response's X-LLM-Model
+        names the last model that answered before the response started."""
+        self.model = model
+        headers = [header for header in self.response_headers if header[0] != MODEL_HEADER]
+        self.response_headers = [*headers, (MODEL_HEADER, model.encode())]
+
+    def add_usage(self, usage: Usage) -> None:
+        """What one more LLM call used."""
+        self.usage += usage
+        self.llm_calls += 1
+
     def add_access_log_fields(self, fields: dict[str, Any]) -> None:
         """What the request's access log line says besides its request id, method, path, status and latency."""
         if self.log_fields:
@@ -55,12 +59,14 @@ class RequestContext:
             fields["caller"] = self.caller.id
         if self.error_code is not None:
             fields["error_code"] = self.error_code
-        if self.usage is not None:
+        if self.llm_calls:
             fields.update(
+                llm_calls=self.llm_calls,
                 prompt_tokens=self.usage.prompt_tokens,
                 completion_tokens=self.usage.completion_tokens,
+                cached_tokens=self.usage.cached_tokens,
                 cost_usd=self.usage.cost_usd,
-                model=self.usage.model,
+                model=self.model,
             )
 
 

@@ -7,10 +7,8 @@ from fastapi import Depends, Request
 from .admission import admitted, throttled
 from .auth import authenticate
 from .caller import Caller
-from .context import context_of
-from .observed_llm import ObservedLLM
+from .service_llm import ServiceLLM
 from .services import Services, services_of
-from .usage import Meter
 
 
 # `async def` although nothing here awaits: FastAPI runs a plain `def` dependency in a worker
@@ -19,17 +17,13 @@ async def get_services(request: Request) -> Services:
     return services_of(request)
 
 
-async def get_llm(request: Request) -> ObservedLLM:
+async def get_llm(request: Request) -> ServiceLLM:
     return services_of(request).llm
 
 
-async def get_meter(request: Request) -> Meter:
-    return Meter(context_of(request.scope), services_of(request).models)
-
-
 AppServices = Annotated[Services, Depends(get_services)]
-LLM = Annotated[ObservedLLM, Depends(get_llm)]
-Metering = Annotated[Meter, Depends(get_meter)]
+# The service's LLM (service_llm.py): every call on it is metered on the request, and charged.
+LLM = Annotated[ServiceLLM, Depends(get_llm)]
 AuthenticatedCaller = Annotated[Caller, Depends(throttled(authenticate))]
 # What the routes take: an authenticated caller, admitted by the rate limits (if any).
 AdmittedCaller = Annotated[Caller, Depends(admitted(authenticate))]

@@ -95,9 +95,7 @@ class RequestContextMiddleware:
                 )
             if (metrics := scope["app"].state.services.metrics) is not None:
                 route = scope.get("route")
-                metrics.observe_request(
-                    scope["method"], route.path if route else UNMATCHED_ROUTE, status, elapsed, context
-                )
+                metrics.observe_request(scope["method"], route.path if route else UNMATCHED_ROUTE, status, elapsed)
             CURRENT_CONTEXT.reset(context_token)
 
     @property

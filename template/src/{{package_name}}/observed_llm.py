@@ -1,95 +1,75 @@
-"""Every upstream call observed, and fallbacks: what the routes call to get an answer from a model.
+"""Every upstream call observed and metered, around any provider adapter.
 
-One code path runs each kind of call (llm/provider.py puts them together): an attempt against the
-chosen model, then against each of its fallbacks in order while the failure is transient and the
-one deadline of the whole answer has not passed. Each attempt gets its metrics, its trace span,
-and one WARNING line when it fails. The span goes through OpenTelemetry's API, which does nothing
+Each call gets its metrics, its trace span, and one WARNING line when it fails; whatever it used is
+priced at the answering model's prices and added to the usage of the request being served, whoever
+made the call (a route, a pipeline, a library inside one). So the request's access line, its token
+window and its budgets see every call. The span goes through OpenTelemetry's API, which does nothing
 until tracing is configured (see the README's Observability section).
 """
 
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
-from typing import Protocol, Self, TypeVar
+from dataclasses import replace
 
 from opentelemetry import trace
 
+from .context import CURRENT_CONTEXT
 from .errors import LLM_ERRORS
-from .llm.completion import Completion, Ended, Messages
-from .llm.errors import LLMError, falls_back
+from .llm.errors import LLMError
 from .llm.models import Models, Target
-from .llm.provider import LLMClient
+from .llm.port import ChatBody, Provider, Reply
+from .llm.stream import LLMStream
+from .llm.usage import Usage
 from .metrics import Metrics
 
 logger = logging.getLogger(__name__)
 _tracer = trace.get_tracer(__name__)
 
 
-class Answer(Protocol):
-    """What a kind of call returns: a whole answer, or one still arriving."""
+class ObservedProvider:
+    """A Provider: `provider`'s calls, observed and metered."""
 
-    @property
-    def model(self) -> str:
-        """The configured name of the model that answered."""
-        ...
-
-    def watched(self, ended: Ended) -> Self:
-        """Itself, telling `ended` how its upstream call ends (at once, or once the answer is all in)."""
-        ...
-
-
-A = TypeVar("A", bound=Answer)
-Attempt = Callable[[LLMClient, Target], Awaitable[A]]
-"""One kind of call against one model."""
-
-
-class ObservedLLM:
-    def __init__(self, llm: LLMClient, models: Models, *, timeout: float, metrics: Metrics | None) -> None:
-        self._llm = llm
-        self.models = models
-        self._timeout = timeout
+    def __init__(self, provider: Provider, models: Models, metrics: Metrics | None) -> None:
+        self._provider = provider
+        self._models = models
         self._metrics = metrics
 
-    async def answer(self, model: str, attempt: Attempt[A]) -> A:
-        """`attempt` against `model`, then its fallbacks; raises the last failure (an LLMError) if none answers."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._timeout
-        chain = self.models.chain(model)
-        for name, fallback in zip(chain, [*chain[1:], None], strict=True):
-            target = self.models.target(name, deadline)
-            call = _UpstreamCall(target, self._metrics)
-            try:
-                answer = await attempt(self._llm, target)
-            except BaseException as exc:
-                call.ended(exc)
-                if fallback is None or not falls_back(exc) or loop.time() >= deadline:
-                    raise
-                logger.warning("falling back from %s to %s", name, fallback, extra={"model": name})
-                if self._metrics is not None:
-                    self._metrics.count_fallback(name, fallback)
-                continue
-            return answer.watched(call.ended)
-        raise AssertionError("unreachable")  # the last model's failure is raised
+    async def chat(self, target: Target, body: ChatBody) -> Reply:
+        call = _UpstreamCall(target, self._metrics)
+        try:
+            reply = await self._provider.chat(target, body)
+        except BaseException as exc:
+            call.failed(exc)
+            raise
+        usage = self._models.pricing(target.name).priced(reply.completion.usage)
+        call.answered_by_model()
+        call.answered(usage)
+        return replace(reply, completion=replace(reply.completion, usage=usage))
 
-    async def complete(self, model: str, messages: Messages, *, temperature: float, max_tokens: int) -> Completion:
-        async def attempt(llm: LLMClient, target: Target) -> Completion:
-            return await llm.complete(target, messages, temperature=temperature, max_tokens=max_tokens)
-
-        return await self.answer(model, attempt)
+    async def chat_stream(self, target: Target, body: ChatBody) -> LLMStream:
+        call = _UpstreamCall(target, self._metrics)
+        try:
+            stream = await self._provider.chat_stream(target, body)
+        except BaseException as exc:
+            call.failed(exc)
+            raise
+        call.answered_by_model()
+        stream.price_by(self._models.pricing(target.name))
+        stream.on_end(call.stream_ended)
+        return stream
 
     async def aclose(self) -> None:
-        await self._llm.aclose()
+        await self._provider.aclose()
 
 
 class _UpstreamCall:
-    """One upstream call: started when created, ended (once) by `ended`."""
+    """One upstream call: started when created, ended once."""
 
     def __init__(self, target: Target, metrics: Metrics | None) -> None:
         self._model = target.name
         self._metrics = metrics
         self._started = time.perf_counter()
-        self._done = False
         self._span = _tracer.start_span(
             f"chat {target.upstream_model}",
             kind=trace.SpanKind.CLIENT,
@@ -100,26 +80,22 @@ class _UpstreamCall:
             },
         )
 
-    def ended(self, outcome: Completion | BaseException) -> None:
-        if self._done:
-            return
-        self._done = True
-        if isinstance(outcome, Completion):
-            self._succeeded(outcome)
-        else:
-            self._failed(outcome)
+    def answered_by_model(self) -> None:
+        if (context := CURRENT_CONTEXT.get()) is not None:
+            context.answered_by(self._model)
 
-    def _succeeded(self, completion: Completion) -> None:
+    def answered(self, usage: Usage) -> None:
+        self._meter(usage)
         if self._span.is_recording():
             self._span.set_attributes(
                 {
-                    "gen_ai.usage.input_tokens": completion.prompt_tokens,
-                    "gen_ai.usage.output_tokens": completion.completion_tokens,
+                    "gen_ai.usage.input_tokens": usage.prompt_tokens,
+                    "gen_ai.usage.output_tokens": usage.completion_tokens,
                 }
             )
         self._end("ok")
 
-    def _failed(self, exc: BaseException) -> None:
+    def failed(self, exc: BaseException) -> None:
         if isinstance(exc, LLMError):
             code = LLM_ERRORS[type(exc)][1]
             logger.warning(
@@ -135,6 +111,22 @@ class _UpstreamCall:
         self._span.record_exception(exc)
         self._span.set_status(trace.StatusCode.ERROR, outcome)
         self._end(outcome)
+
+    def stream_ended(self, stream: LLMStream) -> None:
+        """A stream is charged what it delivered however it ended: in full once complete, else the
+        text sent so far (the provider bills what it wrote)."""
+        if stream.completion is not None:
+            self.answered(stream.completion.usage)
+            return
+        self._meter(stream.used())
+        self.failed(stream.failure or asyncio.CancelledError())
+
+    def _meter(self, usage: Usage) -> None:
+        context = CURRENT_CONTEXT.get()
+        if context is not None:
+            context.add_usage(usage)
+        if self._metrics is not None:
+            self._metrics.observe_usage(self._model, usage, context)
 
     def _end(self, outcome: str) -> None:
         if self._metrics is not None:

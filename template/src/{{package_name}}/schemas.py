@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from .llm.completion import Messages
+from .llm.completion import Message
 
 
 def _not_blank(text: str) -> str:
@@ -32,8 +32,8 @@ class ChatRequest(BaseModel):
     model: Annotated[str | None, Field(min_length=1, max_length=200)] = None
     """A configured model (see LLM_MODELS); unset: the default (LLM_MODEL)."""
 
-    def to_messages(self) -> Messages:
-        messages: Messages = []
+    def to_messages(self) -> list[Message]:
+        messages: list[Message] = []
         if self.system_prompt:
             messages.append({"role": "system", "content": self.system_prompt})
         messages.append({"role": "user", "content": self.message})

@@ -1,45 +1,45 @@
-"""A completion, the messages it answers, and what it costs."""
+"""A completion: the answer to a chat call, in OpenAI's terms whatever the provider."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Self
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
-from openai.types.chat import ChatCompletionMessageParam
+from pydantic import BaseModel
 
-Messages = list[ChatCompletionMessageParam]
+from .usage import Usage
 
-Ended = Callable[["Completion | BaseException"], None]
-"""Told once how an upstream call ended: with what it used, or with what stopped it."""
+Message = dict[str, Any]
+"""An OpenAI-style chat message: `{"role": ..., "content": ...}`, tool calls and tool results included."""
+Messages = Sequence[Message]
+
+
+class FunctionCall(BaseModel):
+    name: str
+    arguments: str
+    """JSON text, as the model wrote it (it may not parse: check before use)."""
+
+
+class ToolCall(BaseModel):
+    """A tool call in OpenAI's shape: it goes back into `messages` as it is."""
+
+    id: str
+    type: Literal["function"] = "function"
+    function: FunctionCall
 
 
 @dataclass(frozen=True, slots=True)
 class Completion:
     text: str
     model: str
-    prompt_tokens: int
-    completion_tokens: int
+    """The configured name of the model that answered (a fallback's, if one stood in)."""
+    usage: Usage
     finish_reason: str = "stop"
-    cached_tokens: int = 0
-    """Of the prompt tokens, those the provider read from its prompt cache."""
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    refusal: str | None = None
 
-    def watched(self, ended: Ended) -> Self:
-        """A whole completion has ended already."""
-        ended(self)
-        return self
-
-
-@dataclass(frozen=True, slots=True)
-class Pricing:
-    input_per_mtok: float
-    output_per_mtok: float
-    cached_input_per_mtok: float | None = None
-    """The price of cached input tokens, for models that have one; others pay the input price for them."""
-
-    def cost_usd(self, completion: Completion) -> float:
-        cached = completion.cached_tokens if self.cached_input_per_mtok is not None else 0
-        cost = (
-            (completion.prompt_tokens - cached) * self.input_per_mtok
-            + cached * (self.cached_input_per_mtok or 0.0)
-            + completion.completion_tokens * self.output_per_mtok
-        )
-        return round(cost / 1_000_000, 8)
+    def message(self) -> Message:
+        """The assistant's message, to append to `messages` for the next turn."""
+        message: Message = {"role": "assistant", "content": self.text or None}
+        if self.tool_calls:
+            message["tool_calls"] = [call.model_dump() for call in self.tool_calls]
+        return message

@@ -12,6 +12,13 @@ class LLMError(Exception):
     """The provider's HTTP status, when it answered with one (for the logs, never the caller)."""
 
 
+class UnknownModelError(LLMError):
+    """A call named a model that is not configured (LLM_MODELS)."""
+
+    def __init__(self, name: str, offered: list[str]) -> None:
+        super().__init__(f"The model {name!r} does not exist here; it serves {', '.join(map(repr, offered))}")
+
+
 class LLMTimeoutError(LLMError):
     def __init__(self) -> None:
         super().__init__("The LLM provider did not answer in time")

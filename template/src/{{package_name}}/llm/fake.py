@@ -1,25 +1,80 @@
-"""An offline stand-in for the provider (FAKE_LLM=true): deterministic answers, word-count tokens.
+"""An offline stand-in for the provider (FAKE_LLM=true): deterministic answers, word-count tokens,
+streamed word by word at a visible pace, like a real model's tokens."""
 
-Other kinds of call are mixins on FakeCompletions in their own modules, as for the real upstream.
-"""
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
 
-from .completion import Completion, Messages
+from .completion import Completion
 from .models import Target
+from .port import ChatBody, Reply, max_completion_tokens
+from .stream import Chunk, LLMStream
+from .usage import Usage
+
+FAKE_DELAY_SECONDS = 0.05
+DEFAULT_MAX_TOKENS = 1000
 
 
-class FakeCompletions:
-    async def complete(self, target: Target, messages: Messages, *, temperature: float, max_tokens: int) -> Completion:
-        prompt_words = sum(len(str(message.get("content", "")).split()) for message in messages)
-        last = str(messages[-1].get("content", ""))
-        answer = f"[fake LLM, offline demo] You said: {last}".split()
-        words = answer[:max_tokens]
-        return Completion(
-            text=" ".join(words),
+class FakeAdapter:
+    async def chat(self, target: Target, body: ChatBody) -> Reply:
+        completion = _answer(target, body)
+        message = {"role": "assistant", "content": completion.text}
+        choice = {"index": 0, "message": message, "finish_reason": completion.finish_reason}
+        reply = {**_envelope("chat.completion", target.name), "choices": [choice], "usage": _usage(completion.usage)}
+        return Reply(completion, json.dumps(reply).encode(), target.name)
+
+    async def chat_stream(self, target: Target, body: ChatBody) -> LLMStream:
+        completion = _answer(target, body)
+        return LLMStream(
+            _chunks(completion),
+            _nothing_to_release,
             model=target.name,
-            prompt_tokens=prompt_words,
-            completion_tokens=len(words),
-            finish_reason="length" if len(answer) > max_tokens else "stop",
+            messages=body.get("messages") or [],
+            read_usage=lambda usage: completion.usage,
         )
 
     async def aclose(self) -> None:
         """Nothing to release."""
+
+
+def _answer(target: Target, body: ChatBody) -> Completion:
+    messages = [message for message in body.get("messages") or () if isinstance(message, dict)]
+    prompt_words = sum(len(str(message.get("content") or "").split()) for message in messages)
+    last = str(messages[-1].get("content") or "") if messages else ""
+    answer = f"[fake LLM, offline demo] You said: {last}".split()
+    limit = max_completion_tokens(body) or DEFAULT_MAX_TOKENS
+    words = answer[:limit]
+    finish_reason = "length" if len(answer) > limit else "stop"
+    return Completion(" ".join(words), target.name, Usage(prompt_words, len(words)), finish_reason)
+
+
+async def _chunks(completion: Completion) -> AsyncIterator[Chunk]:
+    envelope = _envelope("chat.completion.chunk", completion.model)
+
+    def chunk(delta: dict[str, str], finish_reason: str | None = None) -> Chunk:
+        return {**envelope, "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}]}
+
+    yield chunk({"role": "assistant", "content": ""})
+    for index, word in enumerate(completion.text.split(" ")):
+        await asyncio.sleep(FAKE_DELAY_SECONDS)
+        yield chunk({"content": word if index == 0 else f" {word}"})
+    yield chunk({}, completion.finish_reason)
+    yield {**envelope, "choices": [], "usage": _usage(completion.usage)}
+
+
+def _envelope(kind: str, model: str) -> dict[str, Any]:
+    return {"id": "chatcmpl-fake", "object": kind, "created": int(time.time()), "model": model}
+
+
+def _usage(usage: Usage) -> dict[str, int]:
+    return {
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "total_tokens": usage.total_tokens,
+    }
+
+
+async def _nothing_to_release() -> None:
+    """The fake holds no connection."""

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .completion import Pricing
+from .errors import UnknownModelError
+from .usage import Pricing
 
 
 class ModelSpec(BaseModel):
@@ -66,6 +67,14 @@ class Models:
 
     def __contains__(self, name: object) -> bool:
         return name in self._models
+
+    def chosen(self, name: str | None) -> str:
+        """The model a call names, or the default when it names none; one not offered raises UnknownModelError."""
+        if name is None:
+            return self.default
+        if name not in self._models:
+            raise UnknownModelError(name, self.names)
+        return name
 
     def chain(self, name: str) -> list[str]:
         """`name`, then its fallbacks in order: each tried once."""

@@ -13,7 +13,7 @@ from openai.types import Model
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import ApiError, ErrorCode
-from ..llm.relay import ChatRequest
+from ..llm.port import ChatBody
 
 # A `\uD800`-`\uDFFF` escape: JSON allows one, but a lone surrogate is no text (no UTF-8 encodes it).
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -34,7 +34,7 @@ class ChatCompletionRequest(BaseModel):
 class ChatCompletionCall:
     """A request the service can forward, and what it reads of it."""
 
-    request: ChatRequest
+    request: ChatBody
     model: str
     stream: bool
     include_usage: bool
@@ -68,7 +68,7 @@ def read_chat_request(raw: bytes) -> ChatCompletionCall:
     return ChatCompletionCall(request, model, bool(stream), include_usage)
 
 
-def _refuse_lone_surrogates(request: ChatRequest) -> None:
+def _refuse_lone_surrogates(request: ChatBody) -> None:
     """A pair of escapes is one character; a lone one cannot be sent on (the SDK fails to encode it)."""
     try:
         json.dumps(request, ensure_ascii=False).encode()
@@ -78,7 +78,7 @@ def _refuse_lone_surrogates(request: ChatRequest) -> None:
 
 
 def _invalid(param: str | None, message: str) -> NoReturn:
-    """A 400 in OpenAI's shape, naming the parameter (v1/errors.py reads `loc`)."""
+    """A 400 in OpenAI's shape, naming the parameter (openai_shape.py reads `loc`)."""
     details = [{"loc": ["body", param] if param else ["body"], "msg": message, "type": "value_error"}]
     raise ApiError(400, ErrorCode.VALIDATION_ERROR, "Request validation failed", details=details)
 

@@ -1,4 +1,4 @@
-"""The openai SDK's failures, as the LLM layer's own errors."""
+"""The openai SDK's failures (the OpenAI adapter's), as the LLM layer's own errors."""
 
 import openai
 

@@ -1,0 +1,125 @@
+"""The adapter for any API the openai SDK speaks (OpenAI, Azure OpenAI, OpenAI-compatible servers).
+
+Bodies go out as they are, through the SDK's own `client.post` (its auth headers, Azure deployment
+URLs, status errors and timeouts), without its typed transform of the request or its objects built
+from the reply: openai_wire.py reads the reply once, strictly. The SDK's retries are off (client.py):
+it would retry a 429 and hold the caller; `_call` retries transient failures only.
+"""
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TypeVar
+
+import httpx2
+import openai
+
+from .errors import LLMMalformedReplyError, LLMTimeoutError, LLMUnavailableError
+from .models import Target
+from .openai_errors import is_transient, to_llm_error
+from .openai_wire import next_chunk, read_reply, read_usage
+from .port import ChatBody, Reply, max_completion_tokens
+from .stream import Chunk, LLMStream
+
+RETRY_BACKOFF_SECONDS = 0.2
+
+T = TypeVar("T")
+
+
+class OpenAIAdapter:
+    def __init__(self, client: openai.AsyncOpenAI, *, timeout: float, max_retries: int) -> None:
+        self._client = client
+        self._timeout = timeout
+        self._max_retries = max_retries
+
+    async def chat(self, target: Target, body: ChatBody) -> Reply:
+        body = {**body, "model": target.upstream_model}
+
+        async def post() -> httpx2.Response:
+            return await self._client.post("/chat/completions", cast_to=httpx2.Response, body=body)
+
+        response = await self._call(target, post)
+        completion, raw_model = read_reply(response.content, target.name, max_tokens=max_completion_tokens(body))
+        return Reply(completion, response.content, raw_model, response.headers)
+
+    async def chat_stream(self, target: Target, body: ChatBody) -> LLMStream:
+        options = body.get("stream_options") or {}
+        # The last chunk carries the real usage: always asked for (the HTTP edge drops it again for a
+        # client that did not ask).
+        body = {
+            **body,
+            "model": target.upstream_model,
+            "stream": True,
+            "stream_options": {**options, "include_usage": True},
+        }
+
+        async def start() -> tuple[httpx2.Response, AsyncIterator[str], Chunk]:
+            return await _start_stream(self._client, body)
+
+        # Until the first chunk is in, a stream fails (and is retried) like a plain call.
+        response, lines, first = await self._call(target, start)
+        return LLMStream(
+            self._chunks(first, lines, target.name),
+            response.aclose,
+            model=target.name,
+            messages=body.get("messages") or [],
+            read_usage=read_usage,
+            max_tokens=max_completion_tokens(body),
+            headers=response.headers,
+        )
+
+    async def aclose(self) -> None:
+        await self._client.close()
+
+    async def _chunks(self, first: Chunk, lines: AsyncIterator[str], model: str) -> AsyncIterator[Chunk]:
+        """Every chunk, the first included, naming `model`. Each gap between two chunks gets the whole
+        timeout: a long answer is fine, a stall is not."""
+        chunk: Chunk | None = first
+        while chunk is not None:
+            chunk["model"] = model
+            yield chunk
+            try:
+                async with asyncio.timeout(self._timeout):
+                    chunk = await next_chunk(lines)
+            except (TimeoutError, httpx2.TimeoutException):
+                raise LLMTimeoutError from None
+            except httpx2.TransportError as exc:
+                raise LLMUnavailableError("The connection to the LLM provider broke mid-answer") from exc
+
+    async def _call(self, target: Target, request: Callable[[], Awaitable[T]]) -> T:
+        """One upstream call: by the target's deadline, retries of transient failures, the layer's own errors."""
+        try:
+            async with asyncio.timeout_at(target.deadline):
+                for attempt in range(self._max_retries + 1):
+                    try:
+                        return await request()
+                    except openai.OpenAIError as exc:
+                        if attempt == self._max_retries or not is_transient(exc):
+                            raise to_llm_error(exc) from exc
+                    await asyncio.sleep(RETRY_BACKOFF_SECONDS * 2**attempt)
+        except TimeoutError:
+            raise LLMTimeoutError from None
+        raise AssertionError("unreachable")  # the loop always returns or raises
+
+
+async def _start_stream(
+    client: openai.AsyncOpenAI, body: ChatBody
+) -> tuple[httpx2.Response, AsyncIterator[str], Chunk]:
+    """POST a streamed request; returns once its first chunk is in. A connection that breaks before
+    then raises the SDK's own connection error, so the call is retried like a whole one."""
+    response: httpx2.Response = await client.post(
+        "/chat/completions", cast_to=httpx2.Response, body=body, stream=True, stream_cls=None
+    )
+    lines = response.aiter_lines()
+    try:
+        first = await next_chunk(lines)
+    except BaseException as exc:
+        await response.aclose()
+        if isinstance(exc, httpx2.TimeoutException):
+            raise openai.APITimeoutError(request=response.request) from exc
+        if isinstance(exc, httpx2.TransportError):
+            raise openai.APIConnectionError(request=response.request) from exc
+        raise
+    if first is None:
+        await response.aclose()
+        raise LLMMalformedReplyError("empty stream")
+    return response, lines, first

@@ -1,0 +1,58 @@
+"""The port every provider adapter meets: OpenAI's Chat Completions shape in, a reply or a stream out.
+
+Requests are Chat Completions bodies (OpenAI's wire format is the lingua franca the routes, the
+pipelines and /v1 speak); an adapter translates them into its provider's own API and its replies back.
+The service adds behaviour around any adapter by wrapping it (observed.py), never inside it.
+"""
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .completion import Completion
+from .models import Target
+from .stream import LLMStream
+
+ChatBody = dict[str, Any]
+"""A Chat Completions request body: `messages` and any parameter; `model` is the adapter's to set."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A whole chat reply: what it says, and its body in OpenAI's `chat.completion` shape."""
+
+    completion: Completion
+    raw: bytes
+    """The `chat.completion` JSON as the upstream sent it (translated to OpenAI's shape if need be)."""
+    raw_model: str | None = None
+    """`model` in `raw`."""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    """The upstream's response headers (the HTTP edge chooses which to pass on)."""
+
+    def body(self) -> bytes:
+        """`raw`, naming the model by its configured name (never the upstream's)."""
+        if self.raw_model == self.completion.model:
+            return self.raw
+        reply = json.loads(self.raw)
+        reply["model"] = self.completion.model
+        return json.dumps(reply, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class Provider(Protocol):
+    async def chat(self, target: Target, body: ChatBody) -> Reply:
+        """A whole reply to `body`, from `target`'s model; raises an LLMError (llm/errors.py)."""
+        ...
+
+    async def chat_stream(self, target: Target, body: ChatBody) -> LLMStream:
+        """The reply to `body` as it is written: returns once the first chunk is in (until then, a
+        failure raises as `chat`'s does); later failures raise from the stream."""
+        ...
+
+    async def aclose(self) -> None: ...
+
+
+def max_completion_tokens(body: ChatBody) -> int | None:
+    """The most completion tokens `body` allows, if it sets a limit."""
+    limit = body.get("max_completion_tokens") or body.get("max_tokens")
+    return limit if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 else None

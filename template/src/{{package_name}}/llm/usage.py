@@ -1,0 +1,45 @@
+"""What upstream calls used, and what they cost: one type for a call and for a request's sum of calls."""
+
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_tokens: int = 0
+    """Of the prompt tokens, those the provider read from its prompt cache."""
+    cost_usd: float = 0.0
+    """At the prices of the model that answered; 0 until priced."""
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def __add__(self, other: "Usage") -> "Usage":
+        return Usage(
+            self.prompt_tokens + other.prompt_tokens,
+            self.completion_tokens + other.completion_tokens,
+            self.cached_tokens + other.cached_tokens,
+            round(self.cost_usd + other.cost_usd, 10),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Pricing:
+    """A model's prices, in USD per million tokens."""
+
+    input_per_mtok: float
+    output_per_mtok: float
+    cached_input_per_mtok: float | None = None
+    """The price of cached input tokens, for models that have one; others pay the input price for them."""
+
+    def priced(self, usage: Usage) -> Usage:
+        """`usage` with its cost at these prices."""
+        cached = usage.cached_tokens if self.cached_input_per_mtok is not None else 0
+        cost = (
+            (usage.prompt_tokens - cached) * self.input_per_mtok
+            + cached * (self.cached_input_per_mtok or 0.0)
+            + usage.completion_tokens * self.output_per_mtok
+        )
+        return replace(usage, cost_usd=round(cost / 1_000_000, 8))
