@@ -62,8 +62,9 @@ async def test_triage_answers_the_ticket_the_model_filled_in(
     (sent,) = upstream.requests
     assert sent["model"] == MODEL
     assert sent["messages"][-1] == {"role": "user", "content": MESSAGE}
-    output_format = sent["response_format"]["json_schema"]["schema"]
-    assert output_format["properties"]["category"]["enum"] == ["billing", "bug", "feature_request", "other"]
+    output_format = sent["response_format"]["json_schema"]
+    assert output_format["name"] == "Ticket"
+    assert output_format["schema"]["properties"]["category"]["enum"] == ["billing", "bug", "feature_request", "other"]
     line = access_line(caplog)
     assert (line["llm_calls"], line["prompt_tokens"], line["completion_tokens"]) == (1, 90, 25)
     assert line["cost_usd"] == pytest.approx(cost(90, 25))
@@ -86,8 +87,8 @@ async def test_reply_chains_two_calls_and_the_request_is_charged_both(
     assert line["cost_usd"] == pytest.approx(cost(90, 25) + cost(120, 14))
 
 
-async def test_a_reply_that_is_no_ticket_is_an_upstream_error(
-    client: httpx.AsyncClient, upstream: FakeUpstream
+async def test_a_reply_that_is_no_ticket_is_an_upstream_error_and_still_charged(
+    client: httpx.AsyncClient, upstream: FakeUpstream, caplog: pytest.LogCaptureFixture
 ) -> None:
     upstream.replies = [answer(json.dumps({**TICKET, "category": "complaint"}), 90, 25)]
 
@@ -95,6 +96,8 @@ async def test_a_reply_that_is_no_ticket_is_an_upstream_error(
 
     assert response.status_code == 502
     assert response.json()["error_code"] == "UPSTREAM_ERROR"
+    line = access_line(caplog)
+    assert (line["llm_calls"], line["cost_usd"]) == (1, pytest.approx(cost(90, 25)))  # the model did answer
 
 
 async def test_a_failed_second_step_answers_502_and_the_first_is_still_charged(
@@ -106,8 +109,10 @@ async def test_a_failed_second_step_answers_502_and_the_first_is_still_charged(
 
     assert response.status_code == 502
     assert response.json()["error_code"] == "UPSTREAM_ERROR"
+    assert len(upstream.requests) == 2
     line = access_line(caplog)
-    assert (line["prompt_tokens"], line["completion_tokens"]) == (90, 25)  # the money spent upstream
+    # The calls that answered: the money spent upstream.
+    assert (line["llm_calls"], line["prompt_tokens"], line["completion_tokens"]) == (1, 90, 25)
     assert line["cost_usd"] == pytest.approx(cost(90, 25))
 
 
