@@ -116,8 +116,12 @@ async def test_a_failed_second_step_answers_502_and_the_first_is_still_charged(
     assert line["cost_usd"] == pytest.approx(cost(90, 25))
 
 
-async def test_an_empty_message_is_refused_before_any_call(client: httpx.AsyncClient, upstream: FakeUpstream) -> None:
-    response = await client.post("/triage", json={"message": ""}, headers=AUTH)
+@pytest.mark.parametrize("body", [{}, {"message": ""}, {"message": 42}, {"message": "Hi", "urgent": True}])
+async def test_a_malformed_request_is_refused_before_any_call(
+    client: httpx.AsyncClient, upstream: FakeUpstream, body: dict[str, Any]
+) -> None:
+    response = await client.post("/triage", json=body, headers=AUTH)
 
     assert response.status_code == 422
+    assert response.json()["error_code"] == "VALIDATION_ERROR"
     assert upstream.requests == []

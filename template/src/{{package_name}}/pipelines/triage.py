@@ -25,16 +25,20 @@ router = APIRouter(tags=["triage"])
 class TriageRequest(BaseModel):
     """What the caller sends: one support message."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    message: str = Field(
-        min_length=1, max_length=8000, examples=["I was charged twice for my May invoice. Please refund one!"]
+    # Unknown fields refused, no type coerced (a number is not a message); the example shows in /docs.
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={"examples": [{"message": "I was charged twice for my May invoice. Please refund one!"}]},
     )
 
+    message: str = Field(min_length=1, max_length=8000)
 
+
+# What the model must answer: `llm.parse` sends this class's JSON schema as the structured output format
+# (its docstring and the field descriptions are part of the prompt) and validates the reply against it.
 class Ticket(BaseModel):
-    """What the model must answer. `llm.parse` sends this class's JSON schema as the structured output
-    format and validates the reply against it: the descriptions below are part of the prompt."""
+    """A customer support ticket."""
 
     summary: str = Field(description="The customer's request in one sentence")
     category: Literal["billing", "bug", "feature_request", "other"]
