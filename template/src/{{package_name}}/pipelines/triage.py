@@ -4,10 +4,12 @@
     POST /triage/reply  a two-step chain: triage the message, then write a reply that uses the triage
 
 Copy this module to add an endpoint of your own. What the routes take from `..deps`:
-- `AdmittedCaller`: the caller, authenticated and admitted by the rate limits and budgets;
+- `AdmittedCaller`: the caller as the service identifies it, admitted by its rate limits and
+  budgets where the service has them;
 - `LLM`: the service's LLM. Every call made through it while a request is served is metered on
-  that request (tokens, cost, the access log line, token windows and budgets), retried, handed to
-  the model's fallbacks, counted in the metrics and traced: the routes do nothing for it.
+  that request (tokens, cost, the access log line, and the token window and budgets where there
+  are some), retried, handed to the model's fallbacks, counted in the metrics and traced: the
+  routes do nothing for it.
 An upstream failure the route lets through becomes the service's error answer (a 502 `UPSTREAM_ERROR`,
 a 504 on timeout, ...), and calls that succeeded before it are still charged.
 """
