@@ -2,6 +2,7 @@
 
 POST /chat parses the same body as the service's /chat, forwards it with AsyncOpenAI and returns the
 completion: no auth, no limiter, no logging, no middleware. The rendered service is measured against it.
+POST /three-calls makes the same SDK call three times: the floor of bench/three_calls.py's pipeline.
 
     OPENAI_BASE_URL=http://127.0.0.1:<stub>/v1 uvicorn floor:app --app-dir bench
 """
@@ -40,6 +41,15 @@ app = FastAPI(lifespan=lifespan)
 
 @app.post("/chat")
 async def chat(body: ChatRequest) -> ChatResponse:
+    return await complete(body)
+
+
+@app.post("/three-calls")
+async def three_calls(body: ChatRequest) -> dict[str, str]:
+    return {"response": " ".join([(await complete(body)).response for _ in range(3)])}
+
+
+async def complete(body: ChatRequest) -> ChatResponse:
     client: AsyncOpenAI = app.state.client
     completion = await client.chat.completions.create(
         model="gpt-4o-mini",

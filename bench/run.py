@@ -13,8 +13,9 @@ answers after 50 ms), the floor (bench/floor.py) and each service as its README 
 (`uvicorn <package>.main:app --http <package>.server:GuardedHttpProtocol`, one worker; a redis service
 gets its own redis-server; a budget service is a redis service whose callers have a token limit and USD
 budgets, each charged with the stub's 1,000 tokens a call; a metrics-off service runs with METRICS_ENABLED=false).
-Each service is measured on /chat and, when it has /v1, on
-/v1/chat/completions streamed and not (a process per route).
+Each service is measured on /chat and, when it has them, on /chat/stream, /v1/chat/completions streamed
+and not, and a pipeline of three LLM calls (bench/three_calls.py, copied into its pipelines/; measured
+against the floor's /three-calls), a process per route; /chat/stream and the pipeline in process only.
 
 Two tables. The headline: each target's CPU time per request in process (bench/inprocess.py: the app
 called as ASGI, the upstream answering at once), next to the floor's in interleaved pairs (floor, then
@@ -42,7 +43,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -62,6 +63,10 @@ class Route:
     path: str
     body: str
     answer: str
+    floor_path: str = "/chat"
+    """The floor's route this one is measured against (in process)."""
+    load: bool = True
+    """Also measured under load (wrk); else in process only."""
 
 
 # max_tokens leaves room for the stub's 50 completion tokens (more would be a malformed reply).
@@ -75,6 +80,11 @@ V1_BODY = {
 CHAT = Route("/chat", "/chat", json.dumps(CHAT_BODY), "benchmark stub.")
 V1 = Route("/v1", "/v1/chat/completions", json.dumps(V1_BODY), "benchmark stub.")
 V1_STREAM = Route("/v1 stream", "/v1/chat/completions", json.dumps({**V1_BODY, "stream": True}), "data: [DONE]")
+CHAT_STREAM = Route("/chat/stream", "/chat/stream", json.dumps(CHAT_BODY), "event: done", load=False)
+# bench/three_calls.py, copied into the project's pipelines/: three LLM calls a request.
+PIPELINE = Route(
+    "3-call pipeline", "/bench/three-calls", json.dumps(CHAT_BODY), "benchmark stub.", "/three-calls", load=False
+)
 
 
 @dataclass(frozen=True)
@@ -259,7 +269,10 @@ def cpu_pairs(floor: Target, targets: list[Target], pairs: int, requests: int) -
     for pair in range(1, pairs + 1):
         for target in targets:  # interleaved, so a noisy minute hits a floor run as much as a target run
             print(f"bench: in-process pair {pair}/{pairs}: {target.name} ...", flush=True)
-            measured[target.name].append((cpu_in_process(floor, requests), cpu_in_process(target, requests)))
+            floor_route = replace(floor.route, path=target.route.floor_path)
+            measured[target.name].append(
+                (cpu_in_process(replace(floor, route=floor_route), requests), cpu_in_process(target, requests))
+            )
     return measured
 
 
@@ -454,7 +467,8 @@ def main() -> None:
         floor, *measured = all_targets
         pairs = cpu_pairs(floor, measured, args.pairs, args.inprocess_requests)
         if not args.no_load:
-            results, stub_loads = load_test(all_targets, servers, stub_port, stub.pid, args)
+            loaded = [target for target in all_targets if target.route.load]
+            results, stub_loads = load_test(loaded, servers, stub_port, stub.pid, args)
             print_load_table(results, stub_loads, args.rounds)
         if args.pairs:
             print_cpu_table(floor.name, pairs)
@@ -526,14 +540,31 @@ def targets(args: argparse.Namespace) -> Iterator[tuple[str, Path | None, bool, 
     for spec, redis, overrides in specs:
         name, _, directory = spec.partition("=")
         yield name, Path(directory), redis, CHAT, overrides
-        if has_v1(Path(directory)) and not redis and not overrides:
-            for route in (V1, V1_STREAM):
-                yield f"{name} {route.label}", Path(directory), redis, route, overrides
+        if redis or overrides:
+            continue
+        project = Path(directory)
+        routes = [*(() if answer(project, "streaming") == "false" else (CHAT_STREAM,))]
+        routes += [] if answer(project, "openai_compatible_api") == "false" else [V1, V1_STREAM]
+        if add_pipeline(project):
+            routes.append(PIPELINE)
+        for route in routes:
+            yield f"{name} {route.label}", project, redis, route, overrides
 
 
-def has_v1(project: Path) -> bool:
+def answer(project: Path, question: str) -> str | None:
+    """The project's recorded answer to `question` (as written in its answers file), if any."""
     answers = (project / ".copier-answers.yml").read_text()
-    return re.search(r"^openai_compatible_api:\s*false\s*$", answers, re.MULTILINE) is None
+    found = re.search(rf"^{question}:\s*(\S+)\s*$", answers, re.MULTILINE)
+    return found.group(1) if found else None
+
+
+def add_pipeline(project: Path) -> bool:
+    """Copy bench/three_calls.py into the project's pipelines/ (a release without pipelines has none)."""
+    pipelines = project / "src" / package_of(project) / "pipelines"
+    if not pipelines.is_dir():
+        return False
+    shutil.copyfile(BENCH_DIR / "three_calls.py", pipelines / "bench_three_calls.py")
+    return True
 
 
 if __name__ == "__main__":

@@ -57,19 +57,22 @@ DEFAULT_FILES = (
         "src/my_llm_service/llm/errors.py",
         "src/my_llm_service/llm/fake.py",
         "src/my_llm_service/llm/models.py",
-        "src/my_llm_service/llm/openai_chat.py",
-        "src/my_llm_service/llm/pieces.py",
+        "src/my_llm_service/llm/openai_adapter.py",
+        "src/my_llm_service/llm/openai_errors.py",
+        "src/my_llm_service/llm/openai_wire.py",
+        "src/my_llm_service/llm/port.py",
         "src/my_llm_service/llm/provider.py",
-        "src/my_llm_service/llm/relay.py",
-        "src/my_llm_service/llm/reply.py",
         "src/my_llm_service/llm/settings.py",
         "src/my_llm_service/llm/stream.py",
-        "src/my_llm_service/llm/upstream_errors.py",
+        "src/my_llm_service/llm/usage.py",
         "src/my_llm_service/logs.py",
+        "src/my_llm_service/inprocess_openai.py",
         "src/my_llm_service/main.py",
         "src/my_llm_service/metrics.py",
         "src/my_llm_service/middleware.py",
         "src/my_llm_service/observed_llm.py",
+        "src/my_llm_service/openai_shape.py",
+        "src/my_llm_service/service_llm.py",
         "src/my_llm_service/routes/__init__.py",
         "src/my_llm_service/routes/chat.py",
         "src/my_llm_service/routes/chat_stream.py",
@@ -82,9 +85,7 @@ DEFAULT_FILES = (
         "src/my_llm_service/schemas.py",
         "src/my_llm_service/server.py",
         "src/my_llm_service/services.py",
-        "src/my_llm_service/usage.py",
         "src/my_llm_service/v1/__init__.py",
-        "src/my_llm_service/v1/errors.py",
         "src/my_llm_service/v1/schemas.py",
         "tests/__init__.py",
         "tests/conftest.py",
@@ -113,12 +114,14 @@ DEFAULT_FILES = (
         "tests/test_metrics.py",
         "tests/test_models.py",
         "tests/test_openai_api.py",
+        "tests/test_openai_embeddings.py",
         "tests/test_pipeline_discovery.py",
         "tests/test_provider.py",
         "tests/test_rate_limits.py",
         "tests/test_server.py",
         "tests/test_server_limits.py",
         "tests/test_service.py",
+        "tests/test_service_llm.py",
         "tests/test_shutdown.py",
         "tests/test_upstream_errors.py",
     }
@@ -244,7 +247,7 @@ def test_feature_flags_are_recorded_and_computed_ones_are_not(render: Render) ->
     answers = yaml.safe_load((render(streaming=False) / ".copier-answers.yml").read_text())
     assert answers["streaming"] is False
     assert answers["openai_compatible_api"] is True
-    assert "llm_streams" not in answers
+    assert "route_modules" not in answers
     assert "llm_base_url" not in answers  # asked only for openai_compatible
 
 
@@ -270,7 +273,6 @@ def test_redis_limiter_renders_its_module_tests_settings_and_client(render: Rend
         "tests/test_redis_limiter.py",
     }
     assert any(dependency.startswith("redis") for dependency in dependencies_of(project))
-    assert any(dependency.startswith("limits") for dependency in dependencies_of(project))
     config = (project / "src/my_llm_service/limiter/redis_store.py").read_text()
     assert 'redis_url: RedisDsn = RedisDsn("redis://localhost:6379/0")' in config
     assert "rate_limit_fail_open: bool = False" in config

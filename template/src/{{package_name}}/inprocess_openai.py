@@ -13,17 +13,20 @@ import httpx2
 import openai
 
 from .errors import ApiError, ErrorCode, api_error_for, openai_error_event
-from .llm.port import ChatBody, Reply
+from .llm.port import ChatBody, Embeddings, EmbeddingsBody, Reply
 from .llm.stream import LLMStream
 from .openai_shape import IN_PROCESS_HOST, OPENAI_API_PREFIX, chat_completion_events, openai_error_content
 
 _CHAT_COMPLETIONS = f"{OPENAI_API_PREFIX}/chat/completions"
+_EMBEDDINGS = f"{OPENAI_API_PREFIX}/embeddings"
 
 
 class ChatCalls(Protocol):
     async def reply(self, body: ChatBody, model: str | None = None) -> Reply: ...
 
     async def open_stream(self, body: ChatBody, model: str | None = None) -> LLMStream: ...
+
+    async def embeddings(self, body: EmbeddingsBody, model: str | None = None) -> Embeddings: ...
 
 
 def in_process_client(llm: ChatCalls) -> openai.AsyncOpenAI:
@@ -41,10 +44,13 @@ class _Transport(httpx2.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         try:
-            if (request.method, request.url.path) != ("POST", _CHAT_COMPLETIONS):
+            if request.method != "POST" or request.url.path not in (_CHAT_COMPLETIONS, _EMBEDDINGS):
                 raise ApiError(404, ErrorCode.NOT_FOUND, f"{request.url.path} is not served in the process")
             body = json.loads(await request.aread())
             model = body.get("model")
+            if request.url.path == _EMBEDDINGS:
+                embeddings = await self._llm.embeddings(body, model)
+                return httpx2.Response(200, headers={"content-type": "application/json"}, content=embeddings.body())
             if body.get("stream"):
                 return await self._stream(body, model)
             reply = await self._llm.reply(body, model)

@@ -18,7 +18,7 @@ from .context import CURRENT_CONTEXT
 from .errors import LLM_ERRORS
 from .llm.errors import LLMError
 from .llm.models import Models, Target
-from .llm.port import ChatBody, Provider, Reply
+from .llm.port import ChatBody, Embeddings, EmbeddingsBody, Provider, Reply
 from .llm.stream import LLMStream
 from .llm.usage import Usage
 from .metrics import Metrics
@@ -59,6 +59,18 @@ class ObservedProvider:
         stream.on_end(call.stream_ended)
         return stream
 
+    async def embed(self, target: Target, body: EmbeddingsBody) -> Embeddings:
+        call = _UpstreamCall(target, self._metrics, "embeddings")
+        try:
+            embeddings = await self._provider.embed(target, body)
+        except BaseException as exc:
+            call.failed(exc)
+            raise
+        usage = self._models.pricing(target.name).priced(embeddings.usage)
+        call.answered_by_model()
+        call.answered(usage)
+        return replace(embeddings, usage=usage)
+
     async def aclose(self) -> None:
         await self._provider.aclose()
 
@@ -66,15 +78,15 @@ class ObservedProvider:
 class _UpstreamCall:
     """One upstream call: started when created, ended once."""
 
-    def __init__(self, target: Target, metrics: Metrics | None) -> None:
+    def __init__(self, target: Target, metrics: Metrics | None, operation: str = "chat") -> None:
         self._model = target.name
         self._metrics = metrics
         self._started = time.perf_counter()
         self._span = _tracer.start_span(
-            f"chat {target.upstream_model}",
+            f"{operation} {target.upstream_model}",
             kind=trace.SpanKind.CLIENT,
             attributes={
-                "gen_ai.operation.name": "chat",
+                "gen_ai.operation.name": operation,
                 "gen_ai.request.model": target.upstream_model,
                 "llm.model": target.name,  # the configured name
             },

@@ -8,7 +8,7 @@ transient and the deadline of the whole answer has not passed.
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import openai
@@ -18,7 +18,7 @@ from .inprocess_openai import in_process_client
 from .llm.completion import Completion, Messages
 from .llm.errors import LLMMalformedReplyError, falls_back
 from .llm.models import Models, Target
-from .llm.port import ChatBody, Provider, Reply
+from .llm.port import ChatBody, Embeddings, EmbeddingsBody, Provider, Reply
 from .llm.stream import LLMStream
 from .metrics import Metrics
 
@@ -68,6 +68,17 @@ class ServiceLLM:
         finally:
             await stream.aclose()
 
+    async def embed(self, texts: Sequence[str], model: str | None = None) -> list[list[float]]:
+        """One vector per text, in order, from an embedding model (default: LLM_EMBEDDING_MODEL)."""
+        embeddings = await self.embeddings({"input": list(texts), "encoding_format": "float"}, model)
+        if not all(isinstance(vector, list) for vector in embeddings.vectors):
+            raise LLMMalformedReplyError("the embeddings are not lists of numbers")
+        return [vector for vector in embeddings.vectors if isinstance(vector, list)]
+
+    async def embeddings(self, body: EmbeddingsBody, model: str | None = None) -> Embeddings:
+        """The whole reply to an Embeddings body (its own `model` is ignored: `model` names it)."""
+        return await self._answer(model, lambda target: self._provider.embed(target, body), kind="embedding")
+
     async def reply(self, body: ChatBody, model: str | None = None) -> Reply:
         """The whole reply to a Chat Completions body (its own `model` is ignored: `model` names it)."""
         return await self._answer(model, lambda target: self._provider.chat(target, body))
@@ -88,11 +99,11 @@ class ServiceLLM:
         if self._openai_client is not None:
             await self._openai_client.close()
 
-    async def _answer(self, model: str | None, attempt: Callable[[Target], Awaitable[A]]) -> A:
+    async def _answer(self, model: str | None, attempt: Callable[[Target], Awaitable[A]], *, kind: str = "chat") -> A:
         """`attempt` against the model, then its fallbacks; raises the last failure if none answers."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._timeout
-        chain = self.models.chain(self.models.chosen(model))
+        chain = self.models.chain(self.models.chosen(model, kind))
         for name, fallback in zip(chain, [*chain[1:], None], strict=True):
             try:
                 return await attempt(self.models.target(name, deadline))

@@ -13,10 +13,21 @@ class LLMError(Exception):
 
 
 class UnknownModelError(LLMError):
-    """A call named a model that is not configured (LLM_MODELS)."""
+    """A call named a model that is not configured (LLM_MODELS), or named none where there is no default."""
 
-    def __init__(self, name: str, offered: list[str]) -> None:
-        super().__init__(f"The model {name!r} does not exist here; it serves {', '.join(map(repr, offered))}")
+    def __init__(self, name: str, offered: list[str], kind: str = "chat") -> None:
+        if not name:
+            super().__init__(f"No {kind} model named and none is the default (LLM_EMBEDDING_MODEL)")
+        else:
+            super().__init__(f"The model {name!r} does not exist here; it serves {', '.join(map(repr, offered))}")
+
+
+class WrongModelKindError(LLMError):
+    """A call named a model of another kind: a chat model asked for embeddings, or the reverse."""
+
+    def __init__(self, name: str, kind: str, wanted: str) -> None:
+        article = "an" if wanted == "embedding" else "a"
+        super().__init__(f"The model {name!r} is a {kind} model; this call needs {article} {wanted} model")
 
 
 class LLMTimeoutError(LLMError):

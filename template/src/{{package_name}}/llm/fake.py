@@ -2,6 +2,7 @@
 streamed word by word at a visible pace, like a real model's tokens."""
 
 import asyncio
+import hashlib
 import json
 import time
 from collections.abc import AsyncIterator
@@ -9,7 +10,7 @@ from typing import Any
 
 from .completion import Completion
 from .models import Target
-from .port import ChatBody, Reply, max_completion_tokens
+from .port import ChatBody, Embeddings, EmbeddingsBody, Reply, max_completion_tokens
 from .stream import Chunk, LLMStream
 from .usage import Usage
 
@@ -35,6 +36,20 @@ class FakeAdapter:
             read_usage=lambda usage: completion.usage,
         )
 
+    async def embed(self, target: Target, body: EmbeddingsBody) -> Embeddings:
+        texts = body.get("input")
+        texts = [texts] if isinstance(texts, str) else [str(text) for text in texts or ()]
+        vectors: list[list[float] | str] = [_vector(text) for text in texts]
+        data = [{"object": "embedding", "index": index, "embedding": vector} for index, vector in enumerate(vectors)]
+        usage = Usage(sum(len(text.split()) for text in texts))
+        reply = {
+            "object": "list",
+            "data": data,
+            "model": target.name,
+            "usage": {"prompt_tokens": usage.prompt_tokens, "total_tokens": usage.prompt_tokens},
+        }
+        return Embeddings(vectors, target.name, usage, json.dumps(reply).encode(), target.name)
+
     async def aclose(self) -> None:
         """Nothing to release."""
 
@@ -48,6 +63,12 @@ def _answer(target: Target, body: ChatBody) -> Completion:
     words = answer[:limit]
     finish_reason = "length" if len(answer) > limit else "stop"
     return Completion(" ".join(words), target.name, Usage(prompt_words, len(words)), finish_reason)
+
+
+def _vector(text: str, dimensions: int = 8) -> list[float]:
+    """The same text, the same vector: bytes of its SHA-256 digest, scaled to [-1, 1]."""
+    digest = hashlib.sha256(text.encode()).digest()
+    return [round(byte / 127.5 - 1, 4) for byte in digest[:dimensions]]
 
 
 async def _chunks(completion: Completion) -> AsyncIterator[Chunk]:

@@ -1,12 +1,13 @@
-"""The models the service offers (LLM_MODELS): their prices, the name sent upstream, their fallbacks."""
+"""The models the service offers (LLM_MODELS): chat and embedding models, their prices, the name sent
+upstream, their fallbacks."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .errors import UnknownModelError
+from .errors import UnknownModelError, WrongModelKindError
 from .usage import Pricing
 
 
@@ -15,16 +16,23 @@ class ModelSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    kind: Literal["chat", "embedding"] = "chat"
     input_price_per_mtok: Annotated[float, Field(ge=0)]
     """USD per 1M input tokens."""
-    output_price_per_mtok: Annotated[float, Field(ge=0)]
-    """USD per 1M output tokens."""
+    output_price_per_mtok: Annotated[float, Field(ge=0)] = 0.0
+    """USD per 1M output tokens (required for a chat model; an embedding model writes none)."""
     cached_input_price_per_mtok: Annotated[float | None, Field(ge=0)] = None
     """USD per 1M cached input tokens (usage.prompt_tokens_details.cached_tokens); unset: the input price."""
     upstream_model: Annotated[str | None, Field(min_length=1)] = None
     """The name sent upstream; unset: the configured name."""
     fallbacks: tuple[str, ...] = ()
     """Models tried in this order, once each, when this one fails transiently."""
+
+    @model_validator(mode="after")
+    def _chat_has_output_price(self) -> Self:
+        if self.kind == "chat" and "output_price_per_mtok" not in self.model_fields_set:
+            raise ValueError("output_price_per_mtok is required for a chat model")
+        return self
 
     @property
     def pricing(self) -> Pricing:
@@ -41,25 +49,42 @@ class Target:
     """On the event loop's clock: one deadline for a model and all its fallbacks."""
 
 
-def check_models(models: Mapping[str, ModelSpec], default: str) -> None:
-    """Raise ValueError naming the first problem: a default or a fallback that is not offered."""
-    if default not in models:
-        raise ValueError(f"LLM_MODEL {default!r} is not in LLM_MODELS ({', '.join(map(repr, models))}); add it there")
+def check_models(models: Mapping[str, ModelSpec], default: str, default_embedding: str | None = None) -> None:
+    """Raise ValueError naming the first problem: a default or a fallback that is not offered, or not of its kind."""
+    for setting, name, kind in (
+        ("LLM_MODEL", default, "chat"),
+        ("LLM_EMBEDDING_MODEL", default_embedding, "embedding"),
+    ):
+        if name is not None and name not in models:
+            raise ValueError(f"{setting} {name!r} is not in LLM_MODELS ({', '.join(map(repr, models))}); add it there")
+        if name is not None and models[name].kind != kind:
+            raise ValueError(f"{setting} {name!r} is not a {kind} model in LLM_MODELS")
     for name, spec in models.items():
         for fallback in spec.fallbacks:
             if fallback not in models:
                 raise ValueError(f"LLM_MODELS: {name!r} falls back to {fallback!r}, which is not in LLM_MODELS")
         if name in spec.fallbacks or len(set(spec.fallbacks)) != len(spec.fallbacks):
             raise ValueError(f"LLM_MODELS: {name!r} lists itself or a model twice in its fallbacks")
+        if any(models[fallback].kind != spec.kind for fallback in spec.fallbacks if fallback in models):
+            raise ValueError(f"LLM_MODELS: {name!r} falls back to a model of another kind")
+
+
+def default_embedding_model(models: Mapping[str, ModelSpec], chosen: str | None) -> str | None:
+    """LLM_EMBEDDING_MODEL, else the only embedding model in LLM_MODELS, if there is one."""
+    if chosen is not None:
+        return chosen
+    embedding = [name for name, spec in models.items() if spec.kind == "embedding"]
+    return embedding[0] if len(embedding) == 1 else None
 
 
 class Models:
     """The configured models, by their configured names (the names callers use)."""
 
-    def __init__(self, models: Mapping[str, ModelSpec], default: str) -> None:
-        check_models(models, default)
+    def __init__(self, models: Mapping[str, ModelSpec], default: str, default_embedding: str | None = None) -> None:
+        check_models(models, default, default_embedding)
         self._models = dict(models)
         self.default = default
+        self.default_embedding = default_embedding_model(models, default_embedding)
 
     @property
     def names(self) -> list[str]:
@@ -68,12 +93,17 @@ class Models:
     def __contains__(self, name: object) -> bool:
         return name in self._models
 
-    def chosen(self, name: str | None) -> str:
-        """The model a call names, or the default when it names none; one not offered raises UnknownModelError."""
+    def chosen(self, name: str | None, kind: str = "chat") -> str:
+        """The model a call names, or the default of its kind when it names none. One not offered raises
+        UnknownModelError; one of another kind (a chat model asked to embed), WrongModelKindError."""
         if name is None:
-            return self.default
+            name = self.default if kind == "chat" else self.default_embedding
+            if name is None:
+                raise UnknownModelError("", [], kind)
         if name not in self._models:
-            raise UnknownModelError(name, self.names)
+            raise UnknownModelError(name, self.names, kind)
+        if self._models[name].kind != kind:
+            raise WrongModelKindError(name, self._models[name].kind, kind)
         return name
 
     def chain(self, name: str) -> list[str]:

@@ -1,6 +1,6 @@
-"""The adapter for any API the openai SDK speaks (OpenAI, Azure OpenAI, OpenAI-compatible servers).
+"""The adapter for any API the openai SDK speaks (client.py makes the configured provider's client).
 
-Bodies go out as they are, through the SDK's own `client.post` (its auth headers, Azure deployment
+Bodies go out as they are, through the SDK's own `client.post` (its auth headers, the provider's
 URLs, status errors and timeouts), without its typed transform of the request or its objects built
 from the reply: openai_wire.py reads the reply once, strictly. The SDK's retries are off (client.py):
 it would retry a 429 and hold the caller; `_call` retries transient failures only.
@@ -8,6 +8,7 @@ it would retry a 429 and hold the caller; `_call` retries transient failures onl
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from typing import TypeVar
 
 import httpx2
@@ -16,8 +17,8 @@ import openai
 from .errors import LLMMalformedReplyError, LLMTimeoutError, LLMUnavailableError
 from .models import Target
 from .openai_errors import is_transient, to_llm_error
-from .openai_wire import next_chunk, read_reply, read_usage
-from .port import ChatBody, Reply, max_completion_tokens
+from .openai_wire import next_chunk, read_embeddings, read_reply, read_usage
+from .port import ChatBody, Embeddings, EmbeddingsBody, Reply, max_completion_tokens
 from .stream import Chunk, LLMStream
 
 RETRY_BACKOFF_SECONDS = 0.2
@@ -66,6 +67,16 @@ class OpenAIAdapter:
             max_tokens=max_completion_tokens(body),
             headers=response.headers,
         )
+
+    async def embed(self, target: Target, body: EmbeddingsBody) -> Embeddings:
+        body = {**body, "model": target.upstream_model}
+
+        async def post() -> httpx2.Response:
+            return await self._client.post("/embeddings", cast_to=httpx2.Response, body=body)
+
+        response = await self._call(target, post)
+        embeddings = read_embeddings(response.content, target.name)
+        return replace(embeddings, headers=response.headers)
 
     async def aclose(self) -> None:
         await self._client.close()

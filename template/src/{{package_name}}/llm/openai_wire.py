@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from .completion import Completion, ToolCall
 from .errors import LLMMalformedReplyError, LLMUnavailableError
+from .port import Embeddings
 from .stream import Chunk
 from .usage import Usage
 
@@ -78,6 +79,30 @@ def read_reply(raw: bytes, model: str, *, max_tokens: int | None) -> tuple[Compl
         message.content or "", model, usage, choice.finish_reason or "stop", message.tool_calls or [], message.refusal
     )
     return completion, reply.model
+
+
+class _EmbeddingsUsage(BaseModel):
+    prompt_tokens: TokenCount
+
+
+class _Embedding(BaseModel):
+    embedding: list[float] | str
+
+
+class _Embeddings(BaseModel):
+    model: str | None = None
+    data: list[_Embedding]
+    usage: _EmbeddingsUsage
+
+
+def read_embeddings(raw: bytes, model: str) -> Embeddings:
+    """A whole embeddings reply, answered by the configured `model`."""
+    try:
+        reply = _Embeddings.model_validate_json(raw)
+    except ValidationError as exc:
+        raise LLMMalformedReplyError(_first_error(exc)) from None
+    vectors = [item.embedding for item in reply.data]
+    return Embeddings(vectors, model, Usage(reply.usage.prompt_tokens), raw, reply.model)
 
 
 def read_usage(usage: object) -> Usage:

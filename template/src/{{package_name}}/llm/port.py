@@ -1,4 +1,5 @@
-"""The port every provider adapter meets: OpenAI's Chat Completions shape in, a reply or a stream out.
+"""The port every provider adapter meets: OpenAI's request shapes in (Chat Completions, Embeddings), a
+reply or a stream out.
 
 Requests are Chat Completions bodies (OpenAI's wire format is the lingua franca the routes, the
 pipelines and /v1 speak); an adapter translates them into its provider's own API and its replies back.
@@ -13,9 +14,21 @@ from typing import Any, Protocol
 from .completion import Completion
 from .models import Target
 from .stream import LLMStream
+from .usage import Usage
 
 ChatBody = dict[str, Any]
 """A Chat Completions request body: `messages` and any parameter; `model` is the adapter's to set."""
+EmbeddingsBody = dict[str, Any]
+"""An Embeddings request body: `input` and any parameter; `model` is the adapter's to set."""
+
+
+def named(raw: bytes, raw_model: str | None, model: str) -> bytes:
+    """A JSON reply `raw` (whose `model` is `raw_model`), naming `model` instead."""
+    if raw_model == model:
+        return raw
+    reply = json.loads(raw)
+    reply["model"] = model
+    return json.dumps(reply, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +45,24 @@ class Reply:
 
     def body(self) -> bytes:
         """`raw`, naming the model by its configured name (never the upstream's)."""
-        if self.raw_model == self.completion.model:
-            return self.raw
-        reply = json.loads(self.raw)
-        reply["model"] = self.completion.model
-        return json.dumps(reply, ensure_ascii=False, separators=(",", ":")).encode()
+        return named(self.raw, self.raw_model, self.completion.model)
+
+
+@dataclass(frozen=True, slots=True)
+class Embeddings:
+    """An embeddings reply: one vector per input, and its body in OpenAI's shape."""
+
+    vectors: list[list[float] | str]
+    """Each input's vector, in order (base64 text when the request asked for `encoding_format: base64`)."""
+    model: str
+    """The configured name of the model that answered."""
+    usage: Usage
+    raw: bytes
+    raw_model: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    def body(self) -> bytes:
+        return named(self.raw, self.raw_model, self.model)
 
 
 class Provider(Protocol):
@@ -47,6 +73,10 @@ class Provider(Protocol):
     async def chat_stream(self, target: Target, body: ChatBody) -> LLMStream:
         """The reply to `body` as it is written: returns once the first chunk is in (until then, a
         failure raises as `chat`'s does); later failures raise from the stream."""
+        ...
+
+    async def embed(self, target: Target, body: EmbeddingsBody) -> Embeddings:
+        """The embeddings of `body["input"]`, from `target`'s (embedding) model."""
         ...
 
     async def aclose(self) -> None: ...

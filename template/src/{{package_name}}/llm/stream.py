@@ -1,4 +1,4 @@
-"""A reply arriving in chunks, whatever the provider and whoever reads it (/chat/stream, /v1, pipelines).
+"""A reply arriving in chunks, whatever the provider and whoever reads it (a route, a pipeline).
 
 The chunks are OpenAI's `chat.completion.chunk` objects (an adapter for another API translates its
 events into them), each naming the model by its configured name. The stream adds them up as they pass:

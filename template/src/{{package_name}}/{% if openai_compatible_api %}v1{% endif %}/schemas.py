@@ -1,4 +1,4 @@
-"""Request and response bodies of /v1/chat/completions and /v1/models, in OpenAI's wire format.
+"""Request and response bodies of /v1/chat/completions, /v1/embeddings and /v1/models, in OpenAI's wire format.
 
 A request is forwarded as the client sent it (SPEC §10): the service checks only what it needs itself,
 and whatever else is wrong is the upstream's to say.
@@ -13,10 +13,19 @@ from openai.types import Model
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import ApiError, ErrorCode
-from ..llm.port import ChatBody
+from ..llm.port import ChatBody, EmbeddingsBody
 
 # A `\uD800`-`\uDFFF` escape: JSON allows one, but a lone surrogate is no text (no UTF-8 encodes it).
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+class EmbeddingsRequest(BaseModel):
+    """The request as the OpenAPI document shows it: the fields the service checks; any other is forwarded."""
+
+    model_config = ConfigDict(extra="allow")
+
+    model: str
+    input: str | list[str] | list[int] | list[list[int]]
 
 
 class ChatCompletionRequest(BaseModel):
@@ -41,17 +50,27 @@ class ChatCompletionCall:
     """The client asked for the usage chunk at the end of a stream."""
 
 
+@dataclass(frozen=True, slots=True)
+class EmbeddingsCall:
+    request: EmbeddingsBody
+    model: str
+
+
+def read_embeddings_request(raw: bytes) -> EmbeddingsCall:
+    """The body, checked: a JSON object of valid Unicode text, `model`, and an `input` (a string, strings,
+    tokens, or lists of tokens: the upstream checks which)."""
+    request, _ = _json_object(raw)
+    model, texts = request.get("model"), request.get("input")
+    if not isinstance(model, str):
+        _invalid("model", "Input should be a valid string")
+    if not isinstance(texts, str | list) or not texts:
+        _invalid("input", "Input should be a non-empty string or list")
+    return EmbeddingsCall(request, model)
+
+
 def read_chat_request(raw: bytes) -> ChatCompletionCall:
     """The body, checked: a JSON object of valid Unicode text, `model`, a non-empty `messages` list, `stream`."""
-    try:
-        text = raw.decode()
-        request = json.loads(text)
-    except UnicodeDecodeError:
-        _invalid(None, "The body is not valid UTF-8")
-    except json.JSONDecodeError as exc:
-        _invalid(None, f"The body is not valid JSON: {exc.msg}")
-    if not isinstance(request, dict):
-        _invalid(None, "The body must be a JSON object")
+    request, text = _json_object(raw)
     model, messages = request.get("model"), request.get("messages")
     stream, options = request.get("stream"), request.get("stream_options")
     if not isinstance(model, str):
@@ -66,6 +85,20 @@ def read_chat_request(raw: bytes) -> ChatCompletionCall:
         _refuse_lone_surrogates(request)
     include_usage = options is not None and options.get("include_usage") is True
     return ChatCompletionCall(request, model, bool(stream), include_usage)
+
+
+def _json_object(raw: bytes) -> tuple[dict[str, Any], str]:
+    """The body as a JSON object, and its text."""
+    try:
+        text = raw.decode()
+        request = json.loads(text)
+    except UnicodeDecodeError:
+        _invalid(None, "The body is not valid UTF-8")
+    except json.JSONDecodeError as exc:
+        _invalid(None, f"The body is not valid JSON: {exc.msg}")
+    if not isinstance(request, dict):
+        _invalid(None, "The body must be a JSON object")
+    return request, text
 
 
 def _refuse_lone_surrogates(request: ChatBody) -> None:

@@ -1,4 +1,4 @@
-"""The fake upstream's streamed replies, for the routes that stream (/chat/stream, /v1 with `stream`)."""
+"""The fake upstream's streamed replies, for whatever streams (/chat/stream, /v1 with `stream`, pipelines)."""
 
 import asyncio
 import json
