@@ -5,17 +5,27 @@ import re
 import tomllib
 from pathlib import Path
 
+import pathspec
 import pytest
 import yaml
 
-from .conftest import Render
+from .conftest import ROOT, Render
 
 DEPLOY_FILES = {".dockerignore", "Dockerfile", "compose.yaml"}
 CI_FILES = {".github/workflows/ci.yml", ".github/dependabot.yml"}
 
+# The owner's: rendered once, never changed by `copier update` (copier.yml's _skip_if_exists).
+OWNER_FILES = {
+    "src/my_llm_service/pipelines/__init__.py",
+    "src/my_llm_service/pipelines/triage.py",
+    "tests/pipelines/__init__.py",
+    "tests/pipelines/test_triage.py",
+}
+
 DEFAULT_FILES = (
     DEPLOY_FILES
     | CI_FILES
+    | OWNER_FILES
     | {
         ".copier-answers.yml",
         ".env.example",
@@ -68,6 +78,7 @@ DEFAULT_FILES = (
         "src/my_llm_service/routes/__init__.py",
         "src/my_llm_service/routes/chat.py",
         "src/my_llm_service/routes/chat_stream.py",
+        "src/my_llm_service/routes/discovery.py",
         "src/my_llm_service/routes/health.py",
         "src/my_llm_service/routes/metrics.py",
         "src/my_llm_service/routes/openai_api.py",
@@ -107,6 +118,7 @@ DEFAULT_FILES = (
         "tests/test_models.py",
         "tests/test_openai_api.py",
         "tests/test_openai_embeddings.py",
+        "tests/test_pipeline_discovery.py",
         "tests/test_provider.py",
         "tests/test_rate_limits.py",
         "tests/test_server.py",
@@ -125,6 +137,13 @@ def files_of(project: Path) -> set[str]:
 
 def test_default_render_has_exactly_the_expected_files(render: Render) -> None:
     assert files_of(render()) == DEFAULT_FILES
+
+
+def test_update_skips_exactly_the_owners_files(render: Render) -> None:
+    """copier.yml's _skip_if_exists patterns, matched as Copier matches them."""
+    patterns = yaml.safe_load((ROOT / "copier.yml").read_text())["_skip_if_exists"]
+    skipped = pathspec.PathSpec.from_lines("gitignore", patterns)
+    assert {name for name in files_of(render()) if skipped.match_file(name)} == OWNER_FILES
 
 
 def test_no_jinja_left_in_any_file(render: Render) -> None:

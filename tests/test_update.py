@@ -192,8 +192,15 @@ def assert_no_conflicts(project: Path) -> None:
             assert not line.startswith(("<<<<<<< ", ">>>>>>> ", "<<<<<<<\t")), f"conflict marker at {name}:{number}"
 
 
-def assert_equals_fresh_render(project: Path, tmp_path: Path, edits: list[Edit]) -> None:
-    """The updated project is what the working tree renders today with the same answers, plus the edits."""
+# The example pipeline and its test: rendered by `copier copy` alone (copier.yml's _exclude on
+# update), so an update never brings them to a project that does not have them.
+EXAMPLE = f"src/{PACKAGE}/pipelines/triage.py"
+EXAMPLE_TEST = "tests/pipelines/test_triage.py"
+
+
+def assert_equals_fresh_render(project: Path, tmp_path: Path, edits: list[Edit], rendered_before: set[str]) -> None:
+    """The updated project is what the working tree renders today with the same answers, plus the
+    edits, but for the example pipeline when the older version (`rendered_before`) had none."""
     answers = {key: value for key, value in answers_of(project).items() if not key.startswith("_")}
     fresh = tmp_path / "fresh"
     data = [arg for key, value in answers.items() for arg in ("--data", f"{key}={value}")]
@@ -216,7 +223,7 @@ def assert_equals_fresh_render(project: Path, tmp_path: Path, edits: list[Edit])
 
     # uv.lock is made by the `uv lock` task, which the fresh render skips.
     updated_files = project_files(project) - {"uv.lock"}
-    assert updated_files == project_files(fresh)
+    assert updated_files == project_files(fresh) - ({EXAMPLE, EXAMPLE_TEST} - rendered_before)
     for name in sorted(updated_files - {".copier-answers.yml"}):
         assert (project / name).read_text() == (fresh / name).read_text(), f"{name} differs from a fresh render"
     assert answers_of(project) | {"_commit": "", "_src_path": ""} == answers_of(fresh) | {
@@ -274,7 +281,7 @@ def test_update_keeps_owner_edits_and_brings_template_changes(tmp_path: Path, my
     # The template's changes arrived: the answers file names the new version, and the project
     # differs from the old render wherever a fresh render of the new version does.
     assert answers_of(project)["_commit"] != old
-    assert_equals_fresh_render(project, tmp_path, OWNER_EDITS)
+    assert_equals_fresh_render(project, tmp_path, OWNER_EDITS, set(old_render))
     fresh_files = {name for name in project_files(project) if name not in old_render}
     changed = {
         name for name, text in old_render.items() if (project / name).exists() and (project / name).read_text() != text
@@ -334,6 +341,7 @@ def test_update_migrates_a_renamed_answer(tmp_path: Path, mypy_seed: Path) -> No
     template, legacy = template_with_legacy_version(tmp_path)
     project = tmp_path / "service"
     generate(project, legacy, template, llm_model="gpt-4.1")
+    rendered_before = project_files(project)
     assert answers_of(project)["llm_model"] == "gpt-4.1"
     assert (
         'llm_model: Annotated[str, Field(min_length=1)] = "gpt-4.1"'
@@ -352,7 +360,7 @@ def test_update_migrates_a_renamed_answer(tmp_path: Path, mypy_seed: Path) -> No
     config = (project / f"src/{PACKAGE}/llm/settings.py").read_text()
     assert 'DEFAULT_MODEL = "gpt-4.1"' in config
     assert "    input_price_per_mtok=2.0,\n" in config
-    assert_equals_fresh_render(project, tmp_path, [])
+    assert_equals_fresh_render(project, tmp_path, [], rendered_before)
     assert_project_checks_pass(project, mypy_seed)
 
 
@@ -457,3 +465,84 @@ def test_update_names_rejected_changes_and_relocks_a_merged_pyproject(tmp_path: 
     assert "uv lock`" not in output
     assert not (project / "uv.lock.rej").exists()
     assert locked_project_version(project) == "0.1.0"  # the template's new version line, merged and locked
+
+
+# The owner's pipelines (copier.yml's _skip_if_exists and _exclude): the example pipeline as the
+# owner edited it, and a pipeline of their own, while the template's next version changes the
+# example's same line.
+EXAMPLE_LINE = 'TRIAGE_INSTRUCTIONS = "You triage customer support messages into tickets."'
+TEMPLATE_EXAMPLE_LINE = 'TRIAGE_INSTRUCTIONS = "You triage customer support messages: one ticket for each."'
+OWNER_EXAMPLE_LINE = 'TRIAGE_INSTRUCTIONS = "You triage the messages sent to the billing desk of Acme."'
+EXAMPLE_TEST_LINE = '"""The triage pipeline, offline: the real openai SDK talks to the fake upstream of tests/support.'
+TEMPLATE_EXAMPLE_TEST_LINE = '"""The triage pipeline, tested offline against the fake upstream of tests/support.'
+TEMPLATE_README_LINE = "A line the template's next version adds to the README."
+
+OWNER_PIPELINE = f"src/{PACKAGE}/pipelines/summary.py"
+OWNER_PIPELINE_TEST = "tests/pipelines/test_summary.py"
+OWNER_PIPELINE_CODE = GREETING_ROUTE.replace("greeting", "summary")
+OWNER_PIPELINE_TEST_CODE = GREETING_TEST.replace(".routes import greeting", ".pipelines import summary").replace(
+    "greeting", "summary"
+)
+
+
+def template_with_changed_example(workdir: Path) -> tuple[Path, str]:
+    """A clone of this template with two commits: the working tree, and on top of it (HEAD) the
+    working tree with the example pipeline, its test and the README changed. Returns the clone and
+    the earlier commit."""
+    repo = workdir / "template"
+    git(workdir, "clone", "--quiet", str(ROOT), str(repo))
+    earlier = commit_working_tree(repo, "The working tree under test")
+    template = repo / "template"
+    replace_once(template / "src/{{package_name}}/pipelines/triage.py", EXAMPLE_LINE, TEMPLATE_EXAMPLE_LINE)
+    replace_once(template / "tests/pipelines/test_triage.py", EXAMPLE_TEST_LINE, TEMPLATE_EXAMPLE_TEST_LINE)
+    readme = template / "README.md.jinja"
+    readme.write_text(f"{readme.read_text()}\n{TEMPLATE_README_LINE}\n")
+    git(repo, "commit", "--quiet", "--all", "--message", "The template changes its example pipeline")
+    return repo, earlier
+
+
+def commit_all(project: Path, message: str) -> None:
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", message)
+
+
+def test_update_never_touches_the_owners_pipelines(tmp_path: Path) -> None:
+    template, earlier = template_with_changed_example(tmp_path)
+    project = tmp_path / "service"
+    generate(project, earlier, template)
+    example_test = (project / EXAMPLE_TEST).read_text()
+    replace_once(project / EXAMPLE, EXAMPLE_LINE, OWNER_EXAMPLE_LINE)
+    example = (project / EXAMPLE).read_text()
+    (project / OWNER_PIPELINE).write_text(OWNER_PIPELINE_CODE)
+    (project / OWNER_PIPELINE_TEST).write_text(OWNER_PIPELINE_TEST_CODE)
+    commit_all(project, "Owner's pipelines")
+
+    update(project)
+
+    assert_no_conflicts(project)
+    assert (project / EXAMPLE).read_text() == example
+    assert (project / EXAMPLE_TEST).read_text() == example_test  # the template's change stays out
+    assert (project / OWNER_PIPELINE).read_text() == OWNER_PIPELINE_CODE
+    assert (project / OWNER_PIPELINE_TEST).read_text() == OWNER_PIPELINE_TEST_CODE
+    # The rest of the project did update.
+    assert TEMPLATE_README_LINE in (project / "README.md").read_text()
+    assert answers_of(project)["_commit"] == git(template, "describe", "--tags", "--always").strip()
+
+
+def test_update_leaves_a_deleted_example_deleted(tmp_path: Path) -> None:
+    """An owner who deleted the example (or renamed it to a pipeline of their own) does not get
+    it back, nor its endpoints, although the template changed it."""
+    template, earlier = template_with_changed_example(tmp_path)
+    project = tmp_path / "service"
+    generate(project, earlier, template)
+    (project / EXAMPLE).rename(project / OWNER_PIPELINE)
+    (project / EXAMPLE_TEST).unlink()
+    commit_all(project, "Owner renames the example and deletes its test")
+
+    update(project)
+
+    assert_no_conflicts(project)
+    assert not (project / EXAMPLE).exists()
+    assert not (project / EXAMPLE_TEST).exists()
+    assert EXAMPLE_LINE in (project / OWNER_PIPELINE).read_text()
+    assert TEMPLATE_README_LINE in (project / "README.md").read_text()
