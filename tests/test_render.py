@@ -109,6 +109,7 @@ DEFAULT_FILES = (
         "tests/test_service.py",
         "tests/test_shutdown.py",
         "tests/test_upstream_errors.py",
+        "tests/test_v1_bodies.py",
     }
 )
 
