@@ -5,6 +5,10 @@ them or its body: a client could hold a connection, and memory, for as long as i
 protocol (uvicorn's httptools one, with those limits) closes such connections. Start uvicorn
 with `--http {package}.server:GuardedHttpProtocol`; MAX_HEADER_BYTES, HEADER_TIMEOUT_SECONDS and
 BODY_TIMEOUT_SECONDS set the limits. Everything here runs on the event loop without blocking it.
+
+Which client a request comes from is uvicorn's to say, before this protocol's requests reach the app:
+behind a proxy, FORWARDED_ALLOW_IPS (`--forwarded-allow-ips`) names the proxies whose X-Forwarded-For
+it believes (README, "Behind a proxy"). The limits here are per connection, whoever the client is.
 """
 
 import asyncio
