@@ -58,6 +58,7 @@ DEFAULT_FILES = (
         "src/my_llm_service/logs.py",
         "src/my_llm_service/main.py",
         "src/my_llm_service/metrics.py",
+        "src/my_llm_service/metrics_server.py",
         "src/my_llm_service/middleware.py",
         "src/my_llm_service/observed_llm.py",
         "src/my_llm_service/routes/__init__.py",
