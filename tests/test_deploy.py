@@ -12,7 +12,14 @@ import yaml
 from .conftest import Render
 from .test_render import files_of
 
-K8S_FILES = {"k8s/deployment.yaml", "k8s/service.yaml", "k8s/hpa.yaml", "k8s/pdb.yaml"}
+K8S_FILES = {
+    "k8s/deployment.yaml",
+    "k8s/service.yaml",
+    "k8s/hpa.yaml",
+    "k8s/pdb.yaml",
+    "k8s/ingress.yaml",
+    "k8s/networkpolicy.yaml",
+}
 SLUG = "my-llm-service"
 
 
@@ -51,6 +58,8 @@ def test_manifests_fit_together(render: Render) -> None:
         f"Service/{SLUG}",
         f"HorizontalPodAutoscaler/{SLUG}",
         f"PodDisruptionBudget/{SLUG}",
+        f"Ingress/{SLUG}",
+        f"NetworkPolicy/{SLUG}",
     }
     deployment = objects[f"Deployment/{SLUG}"]
     labels = deployment["spec"]["template"]["metadata"]["labels"]
@@ -62,7 +71,7 @@ def test_manifests_fit_together(render: Render) -> None:
 
     pod = deployment["spec"]["template"]["spec"]
     [container] = pod["containers"]
-    assert container["ports"] == [{"name": "http", "containerPort": 8000}]
+    assert container["ports"] == [{"name": "http", "containerPort": 8000}, {"name": "metrics", "containerPort": 9100}]
     assert objects[f"Service/{SLUG}"]["spec"]["ports"][0]["targetPort"] == "http"
     assert container["livenessProbe"]["httpGet"] == {"path": "/health", "port": "http"}
     assert container["readinessProbe"]["httpGet"] == {"path": "/ready", "port": "http"}
@@ -73,6 +82,33 @@ def test_manifests_fit_together(render: Render) -> None:
     assert container["securityContext"]["readOnlyRootFilesystem"] is True
     assert container["securityContext"]["allowPrivilegeEscalation"] is False
     assert {mount["mountPath"] for mount in container["volumeMounts"]} == {"/tmp"}
+
+
+def test_metrics_are_kept_from_the_api_clients(render: Render) -> None:
+    """/metrics on a port of its own, which the Service does not publish and only the monitoring namespace reaches."""
+    objects = manifests(render(kubernetes=True))
+    pod = objects[f"Deployment/{SLUG}"]["spec"]["template"]
+    [container] = pod["spec"]["containers"]
+    env = {variable["name"]: variable["value"] for variable in container["env"] if "value" in variable}
+    metrics_port = next(port["containerPort"] for port in container["ports"] if port["name"] == "metrics")
+
+    assert env["METRICS_PORT"] == str(metrics_port)
+    assert pod["metadata"]["annotations"]["prometheus.io/port"] == str(metrics_port)
+    assert [port["targetPort"] for port in objects[f"Service/{SLUG}"]["spec"]["ports"]] == ["http"]
+    policy = objects[f"NetworkPolicy/{SLUG}"]["spec"]
+    assert policy["podSelector"]["matchLabels"] == pod["metadata"]["labels"]
+    assert policy["ingress"] == [
+        {"ports": [{"port": "http"}]},
+        {
+            "from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}],
+            "ports": [{"port": "metrics"}],
+        },
+    ]
+    [rule] = objects[f"Ingress/{SLUG}"]["spec"]["rules"]
+    [path] = rule["http"]["paths"]
+    assert path["backend"]["service"] == {"name": SLUG, "port": {"name": "http"}}
+    # Behind the ingress, uvicorn names the client from X-Forwarded-For (README, "Behind a proxy").
+    assert env["FORWARDED_ALLOW_IPS"] == "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
 
 
 def test_memory_limiter_manifests_start_with_one_pod_and_no_redis(render: Render) -> None:

@@ -71,6 +71,7 @@ DEFAULT_FILES = (
         "src/my_llm_service/inprocess_openai.py",
         "src/my_llm_service/main.py",
         "src/my_llm_service/metrics.py",
+        "src/my_llm_service/metrics_server.py",
         "src/my_llm_service/middleware.py",
         "src/my_llm_service/observed_llm.py",
         "src/my_llm_service/openai_shape.py",
@@ -127,6 +128,7 @@ DEFAULT_FILES = (
         "tests/test_service_llm.py",
         "tests/test_shutdown.py",
         "tests/test_upstream_errors.py",
+        "tests/test_v1_bodies.py",
     }
 )
 

@@ -44,6 +44,29 @@ def test_headers_over_16_kib_get_431_and_the_connection_closed(server_port: int)
     assert answer.endswith(b'"error_code":"HEADERS_TOO_LARGE","details":null}')
 
 
+@pytest.mark.parametrize("size", [17_000, 20_000, 100_000])
+def test_headers_over_16_kib_sent_in_one_write_get_431(server_port: int, size: int) -> None:
+    """All the headers in one read: the parser has them whole before the service sees them (a 20 KB JWT, say)."""
+    with connect(server_port) as connection:
+        with contextlib.suppress(ConnectionError):
+            connection.sendall(b"GET /health HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + b"a" * size + b"\r\n\r\n")
+        answer = read_all(connection)
+
+    assert answer.startswith(b"HTTP/1.1 431 ")
+    assert answer.endswith(b'"error_code":"HEADERS_TOO_LARGE","details":null}')
+
+
+def test_a_body_sent_with_its_headers_is_not_counted_as_headers(server_port: int) -> None:
+    body = b"a" * 40_000
+    with connect(server_port) as connection:
+        connection.sendall(
+            b"POST /health HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+        )
+        answer = read_all(connection)
+
+    assert answer.startswith(b"HTTP/1.1 405 ")
+
+
 @pytest.mark.parametrize(
     "sent",
     [

@@ -5,6 +5,10 @@ them or its body: a client could hold a connection, and memory, for as long as i
 protocol (uvicorn's httptools one, with those limits) closes such connections. Start uvicorn
 with `--http {package}.server:GuardedHttpProtocol`; MAX_HEADER_BYTES, HEADER_TIMEOUT_SECONDS and
 BODY_TIMEOUT_SECONDS set the limits. Everything here runs on the event loop without blocking it.
+
+Which client a request comes from is uvicorn's to say, before this protocol's requests reach the app:
+behind a proxy, FORWARDED_ALLOW_IPS (`--forwarded-allow-ips`) names the proxies whose X-Forwarded-For
+it believes (README, "Behind a proxy"). The limits here are per connection, whoever the client is.
 """
 
 import asyncio
@@ -18,10 +22,16 @@ from .main import settings
 class GuardedHttpProtocol(HttpToolsProtocol):
     """Headers over MAX_HEADER_BYTES get 431; headers not in after HEADER_TIMEOUT_SECONDS (counted from
     the connection, then from each request's first byte) or a body not in BODY_TIMEOUT_SECONDS after
-    its headers: the connection is closed (the app sees a disconnect and drops the request)."""
+    its headers: the connection is closed (the app sees a disconnect and drops the request).
+
+    Header bytes are counted twice over, because the parser keeps a header to itself until it ends:
+    as they arrive (headers still unfinished when a read ends), and as the parser hands them over
+    (headers that arrived whole in one read, which the request would otherwise reach the app with)."""
 
     _reading_headers = True
-    _header_bytes = 0
+    _arrived_header_bytes = 0
+    _parsed_header_bytes = 0
+    _refused = False
     _deadline: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -34,9 +44,9 @@ class GuardedHttpProtocol(HttpToolsProtocol):
 
     def data_received(self, data: bytes) -> None:
         if self._reading_headers:
-            self._header_bytes += len(data)
+            self._arrived_header_bytes += len(data)
         super().data_received(data)
-        if self._reading_headers and self._header_bytes > settings.max_header_bytes:
+        if self._reading_headers and self._arrived_header_bytes > settings.max_header_bytes:
             self._refuse_headers()
 
     def on_message_begin(self) -> None:
@@ -44,16 +54,38 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         if self._deadline is None:
             self._set_deadline(settings.header_timeout_seconds)
 
+    def on_url(self, url: bytes) -> None:
+        super().on_url(url)
+        self._count_parsed(len(url))
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        super().on_header(name, value)
+        self._count_parsed(len(name) + len(value) + len(b": \r\n"))
+
     def on_headers_complete(self) -> None:
+        # Refused: the rest of what was read is parsed into nothing, and no request reaches the app.
+        if self._refused:
+            return
         self._reading_headers = False
         self._set_deadline(settings.body_timeout_seconds)
         super().on_headers_complete()
 
+    def on_body(self, body: bytes) -> None:
+        if not self._refused:
+            super().on_body(body)
+
     def on_message_complete(self) -> None:
+        if self._refused:
+            return
         self._set_deadline(None)
         self._reading_headers = True
-        self._header_bytes = 0
+        self._arrived_header_bytes = self._parsed_header_bytes = 0
         super().on_message_complete()
+
+    def _count_parsed(self, size: int) -> None:
+        self._parsed_header_bytes += size
+        if self._parsed_header_bytes > settings.max_header_bytes:
+            self._refuse_headers()
 
     def _set_deadline(self, seconds: float | None) -> None:
         if self._deadline is not None:
@@ -66,6 +98,7 @@ class GuardedHttpProtocol(HttpToolsProtocol):
             self.transport.close()
 
     def _refuse_headers(self) -> None:
+        self._refused = True
         if self.transport.is_closing():
             return
         message = f"Request headers exceed {settings.max_header_bytes} bytes"

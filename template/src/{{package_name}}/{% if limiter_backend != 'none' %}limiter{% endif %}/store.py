@@ -74,6 +74,18 @@ class Window:
     when there is none, else until the bucket is empty again."""
 
 
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    """Whether the store lets the service serve as configured, and what is wrong with it, if anything."""
+
+    serving: bool
+    problem: str | None = None
+    """Unreachable but serving (fail open) is degraded: serving, with a problem."""
+
+
+READY = Readiness(serving=True)
+
+
 class StoreUnavailableError(Exception):
     """The store cannot count right now; `admit` says whether to let requests through uncounted (fail open)."""
 
@@ -98,7 +110,7 @@ class WindowStore(Protocol):
         to the day and month (of `plan`)."""
         ...
 
-    async def healthy(self) -> bool: ...
+    async def readiness(self) -> Readiness: ...
 
     async def aclose(self) -> None: ...
 

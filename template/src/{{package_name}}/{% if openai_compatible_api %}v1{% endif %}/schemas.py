@@ -5,7 +5,9 @@ and whatever else is wrong is the upstream's to say.
 """
 
 import json
+import math
 import re
+import sys
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, NoReturn
 
@@ -14,6 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import ApiError, ErrorCode
 from ..llm.port import ChatBody, EmbeddingsBody
+
+MAX_NESTING = 128
+"""Arrays and objects in one another, at most: far more than any real request (a tool's JSON schema
+included), and few enough that forwarding the request never runs out of stack."""
 
 # A `\uD800`-`\uDFFF` escape: JSON allows one, but a lone surrogate is no text (no UTF-8 encodes it).
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -88,17 +94,51 @@ def read_chat_request(raw: bytes) -> ChatCompletionCall:
 
 
 def _json_object(raw: bytes) -> tuple[dict[str, Any], str]:
-    """The body as a JSON object, and its text."""
+    """The body as a JSON object of finite numbers and bounded nesting, and its text."""
     try:
         text = raw.decode()
-        request = json.loads(text)
+        request = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
     except UnicodeDecodeError:
         _invalid(None, "The body is not valid UTF-8")
     except json.JSONDecodeError as exc:
         _invalid(None, f"The body is not valid JSON: {exc.msg}")
+    except RecursionError:
+        _too_deep()
+    except ValueError:  # Python's own limit on the digits of an integer
+        _invalid(None, f"The body holds an integer of more than {sys.get_int_max_str_digits()} digits")
+    if raw.count(b"[") + raw.count(b"{") > MAX_NESTING and _nesting(request) > MAX_NESTING:
+        _too_deep()
     if not isinstance(request, dict):
         _invalid(None, "The body must be a JSON object")
     return request, text
+
+
+def _refuse_constant(name: str) -> NoReturn:
+    """NaN, Infinity and -Infinity: Python reads them, but they are not JSON, and cannot be sent on."""
+    _invalid(None, f"The body holds {name}, which is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    """A number too large for a float (1e999) would be read as infinity, which cannot be sent on either."""
+    if not math.isfinite(number := float(text)):
+        _invalid(None, f"The body holds {text}, a number out of range")
+    return number
+
+
+def _nesting(value: object) -> int:
+    """How deep arrays and objects lie in one another in `value` (without recursion), up to just past MAX_NESTING."""
+    deepest, pending = 0, [(value, 1)]
+    while pending and deepest <= MAX_NESTING:
+        item, depth = pending.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is not None:
+            deepest = max(deepest, depth)
+            pending.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _too_deep() -> NoReturn:
+    _invalid(None, f"The body nests arrays and objects more than {MAX_NESTING} deep")
 
 
 def _refuse_lone_surrogates(request: ChatBody) -> None:
