@@ -170,11 +170,13 @@ def raise_body_limit(project: Path) -> None:
 
 
 def add_dependency(project: Path) -> None:
+    """At the top of the list: the template changes the list's end (this release drops `limits`, which
+    was last), and an owner's line appended there would meet that change in a conflict (the update
+    names it, see the conflict tests below)."""
     pyproject = project / "pyproject.toml"
     text = pyproject.read_text()
-    start = text.index("dependencies = [\n")
-    end = text.index("\n]", start)
-    pyproject.write_text(f"{text[:end]}\n    {ADDED_DEPENDENCY}{text[end:]}")
+    start = text.index("dependencies = [\n") + len("dependencies = [\n")
+    pyproject.write_text(f"{text[:start]}    {ADDED_DEPENDENCY}\n{text[start:]}")
 
 
 OWNER_EDITS: list[Edit] = [add_greeting_route, raise_body_limit, add_dependency]
