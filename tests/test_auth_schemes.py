@@ -6,10 +6,10 @@ import pytest
 import yaml
 
 from .conftest import Render
-from .test_render import DEFAULT_FILES, files_of
+from .test_render import ADMIN_FILES, DEFAULT_FILES, files_of
 
 PACKAGE = "src/my_llm_service"
-KEY_STORE_FILES = {f"{PACKAGE}/keys.py", "tests/test_keys.py"}
+KEY_STORE_FILES = {f"{PACKAGE}/keys.py", f"{PACKAGE}/watched_file.py", "tests/test_keys.py", "tests/test_key_file.py"}
 # Failed authentications are throttled where authentication can fail.
 AUTH_FAILURE_FILES = {f"{PACKAGE}/limiter/auth_failures.py"}
 
@@ -41,7 +41,7 @@ def read(project: Path, name: str) -> str:
         ("api_key", DEFAULT_FILES),
         ("bearer", DEFAULT_FILES),
         ("jwt", (DEFAULT_FILES - KEY_STORE_FILES) | {f"{PACKAGE}/tokens.py"}),
-        ("none", DEFAULT_FILES - KEY_STORE_FILES - AUTH_FAILURE_FILES),
+        ("none", DEFAULT_FILES - KEY_STORE_FILES - AUTH_FAILURE_FILES - ADMIN_FILES),
     ],
 )
 def test_each_scheme_renders_exactly_its_files(render: Render, scheme: str, files: set[str]) -> None:
