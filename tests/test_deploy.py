@@ -1,6 +1,7 @@
 """Kubernetes manifests, graceful shutdown settings that agree everywhere, and the project's habits
 (task runner, pre-commit, `fastapi dev`, dependabot)."""
 
+import ast
 import re
 import tomllib
 from pathlib import Path
@@ -138,6 +139,32 @@ def test_redis_limiter_manifests_reach_their_redis(render: Render) -> None:
     readme = (project / "README.md").read_text()
     assert "managed Redis" in readme.split("### Kubernetes", 1)[1]
     assert "stay exact" in readme.split("### Scale out", 1)[1]
+
+
+def test_redis_persists_on_a_volume_as_the_projects_own_test_runs_it(render: Render) -> None:
+    """compose.yaml and k8s/redis.yaml run Redis with the options the project's persistence test
+    starts its redis-server with (tests/support/redis_server.py's PERSISTENCE), on a volume."""
+    project = render(kubernetes=True, limiter_backend="redis")
+    support = ast.parse((project / "tests/support/redis_server.py").read_text())
+    tested = next(
+        ast.literal_eval(node.value)
+        for node in support.body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "PERSISTENCE"
+    )
+    assert tested[:2] == ["--appendonly", "yes"]
+
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    redis = compose["services"]["redis"]
+    assert redis["command"] == ["redis-server", *tested]
+    assert redis["volumes"] == ["redis-data:/data"]
+    assert "redis-data" in compose["volumes"]
+
+    statefulset = manifests(project)[f"StatefulSet/{SLUG}-redis"]
+    [container] = statefulset["spec"]["template"]["spec"]["containers"]
+    assert container["args"] == tested
+    [claim] = statefulset["spec"]["volumeClaimTemplates"]
+    assert container["volumeMounts"] == [{"name": claim["metadata"]["name"], "mountPath": "/data"}]
+    assert "volumes" not in statefulset["spec"]["template"]["spec"]  # no emptyDir: the claim survives the pod
 
 
 def test_grace_periods_agree(render: Render) -> None:

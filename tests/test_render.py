@@ -36,6 +36,8 @@ DEFAULT_FILES = (
         "README.md",
         "pyproject.toml",
         "src/my_llm_service/__init__.py",
+        "src/my_llm_service/admin.py",
+        "src/my_llm_service/admin_auth.py",
         "src/my_llm_service/admission.py",
         "src/my_llm_service/application.py",
         "src/my_llm_service/auth.py",
@@ -47,6 +49,7 @@ DEFAULT_FILES = (
         "src/my_llm_service/keys.py",
         "src/my_llm_service/limiter/__init__.py",
         "src/my_llm_service/limiter/auth_failures.py",
+        "src/my_llm_service/limiter/callers.py",
         "src/my_llm_service/limiter/limiter.py",
         "src/my_llm_service/limiter/memory_store.py",
         "src/my_llm_service/limiter/store.py",
@@ -77,6 +80,7 @@ DEFAULT_FILES = (
         "src/my_llm_service/openai_shape.py",
         "src/my_llm_service/service_llm.py",
         "src/my_llm_service/routes/__init__.py",
+        "src/my_llm_service/routes/admin_usage.py",
         "src/my_llm_service/routes/chat.py",
         "src/my_llm_service/routes/chat_stream.py",
         "src/my_llm_service/routes/discovery.py",
@@ -90,9 +94,11 @@ DEFAULT_FILES = (
         "src/my_llm_service/services.py",
         "src/my_llm_service/v1/__init__.py",
         "src/my_llm_service/v1/schemas.py",
+        "src/my_llm_service/watched_file.py",
         "tests/__init__.py",
         "tests/conftest.py",
         "tests/support/__init__.py",
+        "tests/support/admin.py",
         "tests/support/asgi.py",
         "tests/support/clock.py",
         "tests/support/credentials.py",
@@ -108,12 +114,14 @@ DEFAULT_FILES = (
         "tests/support/sse.py",
         "tests/support/streamed.py",
         "tests/support/upstream.py",
+        "tests/test_admin.py",
         "tests/test_auth.py",
         "tests/test_budgets.py",
         "tests/test_chat.py",
         "tests/test_chat_stream.py",
         "tests/test_config.py",
         "tests/test_http.py",
+        "tests/test_key_file.py",
         "tests/test_keys.py",
         "tests/test_metrics.py",
         "tests/test_models.py",
@@ -131,6 +139,22 @@ DEFAULT_FILES = (
         "tests/test_v1_bodies.py",
     }
 )
+
+# The operators' routes (with a limiter and a scheme with credentials), and with Redis and a key
+# store, the keys they create and revoke at run time.
+ADMIN_FILES = {
+    "src/my_llm_service/admin.py",
+    "src/my_llm_service/admin_auth.py",
+    "src/my_llm_service/limiter/callers.py",
+    "src/my_llm_service/routes/admin_usage.py",
+    "tests/support/admin.py",
+    "tests/test_admin.py",
+}
+RUNTIME_KEY_FILES = {
+    "src/my_llm_service/runtime_keys.py",
+    "src/my_llm_service/routes/admin_keys.py",
+    "tests/test_admin_keys.py",
+}
 
 
 def files_of(project: Path) -> set[str]:
@@ -276,7 +300,7 @@ def test_redis_limiter_renders_its_module_tests_settings_and_client(render: Rend
         "src/my_llm_service/limiter/redis_store.py",
         "tests/support/redis_server.py",
         "tests/test_redis_limiter.py",
-    }
+    } | RUNTIME_KEY_FILES
     assert any(dependency.startswith("redis") for dependency in dependencies_of(project))
     config = (project / "src/my_llm_service/limiter/redis_store.py").read_text()
     assert 'redis_url: RedisDsn = RedisDsn("redis://localhost:6379/0")' in config
@@ -301,7 +325,7 @@ def test_no_limiter_renders_no_limiter_code_dependency_or_setting(render: Render
     limiter_files = {name for name in DEFAULT_FILES if name.startswith("src/my_llm_service/limiter/")}
     limiter_tests = {"tests/support/limiters.py", "tests/support/clock.py", "tests/test_rate_limits.py"}
     usage = {"src/my_llm_service/routes/usage.py", "src/my_llm_service/budgeted_llm.py", "tests/test_budgets.py"}
-    assert files_of(project) == DEFAULT_FILES - limiter_files - limiter_tests - usage
+    assert files_of(project) == DEFAULT_FILES - limiter_files - limiter_tests - usage - ADMIN_FILES
     assert not any(dependency.startswith(("limits", "redis")) for dependency in dependencies_of(project))
     for name in files_of(project) - {".copier-answers.yml"}:
         text = (project / name).read_text()
