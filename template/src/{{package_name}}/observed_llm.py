@@ -15,6 +15,7 @@ from typing import Protocol, Self, TypeVar
 
 from opentelemetry import trace
 
+from .context import CURRENT_CONTEXT
 from .errors import LLM_ERRORS
 from .llm.completion import Completion, Ended, Messages
 from .llm.errors import LLMError, falls_back
@@ -53,6 +54,8 @@ class ObservedLLM:
 
     async def answer(self, model: str, attempt: Attempt[A]) -> A:
         """`attempt` against `model`, then its fallbacks; raises the last failure (an LLMError) if none answers."""
+        if (request := CURRENT_CONTEXT.get()) is not None:
+            request.llm_calls += 1
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._timeout
         chain = self.models.chain(model)
@@ -89,6 +92,10 @@ class _UpstreamCall:
         self._model = target.name
         self._metrics = metrics
         self._started = time.perf_counter()
+        # The request in flight (None outside one): its Server-Timing tells the time in upstream calls apart.
+        if (request := CURRENT_CONTEXT.get()) is not None:
+            request.start_upstream_call(self._started)
+        self._request = request
         self._done = False
         self._span = _tracer.start_span(
             f"chat {target.upstream_model}",
@@ -137,6 +144,9 @@ class _UpstreamCall:
         self._end(outcome)
 
     def _end(self, outcome: str) -> None:
+        ended = time.perf_counter()
+        if self._request is not None:
+            self._request.end_upstream_call(ended)
         if self._metrics is not None:
-            self._metrics.observe_upstream(self._model, outcome, time.perf_counter() - self._started)
+            self._metrics.observe_upstream(self._model, outcome, ended - self._started)
         self._span.end()
