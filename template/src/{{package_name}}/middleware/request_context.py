@@ -46,7 +46,8 @@ class RequestContextMiddleware:
             if context.status is not None:
                 raise  # nothing left to say to the client; the server closes the connection
             details = repr(exc) if self.debug else None
-            await send_error(send_with_headers, scope, ApiError(500, ErrorCode.INTERNAL_ERROR, "Internal server error", details=details))
+            error = ApiError(500, ErrorCode.INTERNAL_ERROR, "Internal server error", details=details)
+            await send_error(send_with_headers, scope, error)
         finally:
             await _run_after_response(context)
             seconds = time.perf_counter() - context.started_at
@@ -61,7 +62,7 @@ def _request_id(scope: Scope) -> str:
     """The client's X-Request-ID when it is a safe one, else a new id."""
     for name, value in scope["headers"]:
         if name == b"x-request-id":
-            candidate = value.decode("latin-1")
+            candidate: str = value.decode("latin-1")
             if _VALID_REQUEST_ID.match(candidate):
                 return candidate
     return uuid4().hex
@@ -88,4 +89,6 @@ def _log_access(scope: Scope, context: RequestContext, seconds: float) -> None:
     context.add_access_log_fields(fields)
     # `handle` of a record made here: the same line as `info` writes, without its search of the stack
     # for the caller's file and line, which no log line shows.
-    access_logger.handle(access_logger.makeRecord(access_logger.name, logging.INFO, "", 0, "request", (), None, extra=fields))
+    access_logger.handle(
+        access_logger.makeRecord(access_logger.name, logging.INFO, "", 0, "request", (), None, extra=fields)
+    )
