@@ -1,0 +1,89 @@
+"""A real Prometheus (the `prometheus` binary on PATH) scraping a server of the tests, and its HTTP API."""
+
+import asyncio
+import json
+import math
+import shutil
+import subprocess
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from .server import free_port
+
+# Fast enough that a test waits a second or two for the scrape after its traffic.
+SCRAPE_INTERVAL = "1s"
+
+
+class Prometheus:
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self._client = client
+
+    async def query(self, expr: str) -> list[Any]:
+        """The instant vector `expr` evaluates to now (its samples, labels and value)."""
+        response = await self._client.get("/api/v1/query", params={"query": expr})
+        assert response.status_code == 200, f"{expr}: {response.text}"
+        result: list[Any] = response.json()["data"]["result"]
+        return result
+
+    async def values(self, expr: str) -> list[float]:
+        """The finite values `expr` evaluates to now (a ratio of nothing, NaN, left out)."""
+        return [value for sample in await self.query(expr) if math.isfinite(value := float(sample["value"][1]))]
+
+    async def wait_for(self, expr: str, value: float, *, timeout: float = 20) -> None:
+        """Wait until `expr` evaluates to `value` alone: say, until a scrape has seen the traffic sent so far."""
+        deadline = time.monotonic() + timeout
+        while await self.values(expr) != [value]:
+            assert time.monotonic() < deadline, f"{expr} is not {value} after {timeout} s: {await self.query(expr)}"
+            await asyncio.sleep(0.2)
+
+    async def rules(self) -> list[Any]:
+        """The rules Prometheus loaded, as it reads them (name, query, duration, annotations, health)."""
+        response = await self._client.get("/api/v1/rules")
+        return [rule for group in response.json()["data"]["groups"] for rule in group["rules"]]
+
+
+@asynccontextmanager
+async def running_prometheus(directory: Path, job: str, target: str, rule_files: list[Path]) -> AsyncIterator[Prometheus]:
+    """Prometheus scraping `target` (host:port) as job `job` every second, with `rule_files` loaded."""
+    binary = shutil.which("prometheus")
+    if binary is None:
+        pytest.fail("prometheus is not on PATH: the dashboard and alerts are checked against a real Prometheus")
+    config = {
+        "global": {"scrape_interval": SCRAPE_INTERVAL, "evaluation_interval": SCRAPE_INTERVAL},
+        "rule_files": [str(path) for path in rule_files],
+        "scrape_configs": [{"job_name": job, "static_configs": [{"targets": [target]}]}],
+    }
+    (directory / "prometheus.yml").write_text(json.dumps(config))  # JSON is YAML too
+    port = free_port()
+    command = [
+        binary,
+        f"--config.file={directory / 'prometheus.yml'}",
+        f"--storage.tsdb.path={directory / 'data'}",
+        f"--web.listen-address=127.0.0.1:{port}",
+        "--log.level=warn",
+    ]
+    log = directory / "prometheus.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, cwd=directory, stdout=output, stderr=subprocess.STDOUT)  # noqa: S603
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
+            deadline = time.monotonic() + 30
+            while True:
+                assert process.poll() is None, f"prometheus exited early:\n{log.read_text()}"
+                assert time.monotonic() < deadline, f"prometheus was not ready in 30 s:\n{log.read_text()}"
+                try:
+                    if (await client.get("/-/ready")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.1)
+            yield Prometheus(client)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
