@@ -4,7 +4,6 @@ import asyncio
 import json
 import math
 import shutil
-import subprocess
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +17,7 @@ from .server import free_port
 
 # Fast enough that a test waits a second or two for the scrape after its traffic.
 SCRAPE_INTERVAL = "1s"
+WAIT_SECONDS = 30
 
 
 class Prometheus:
@@ -35,12 +35,14 @@ class Prometheus:
         """The finite values `expr` evaluates to now (a ratio of nothing, NaN, left out)."""
         return [value for sample in await self.query(expr) if math.isfinite(value := float(sample["value"][1]))]
 
-    async def wait_for(self, expr: str, value: float, *, timeout: float = 20) -> None:
+    async def wait_for(self, expr: str, value: float) -> None:
         """Wait until `expr` evaluates to `value` alone: say, until a scrape has seen the traffic sent so far."""
-        deadline = time.monotonic() + timeout
-        while await self.values(expr) != [value]:
-            assert time.monotonic() < deadline, f"{expr} is not {value} after {timeout} s: {await self.query(expr)}"
-            await asyncio.sleep(0.2)
+        try:
+            async with asyncio.timeout(WAIT_SECONDS):
+                while await self.values(expr) != [value]:
+                    await asyncio.sleep(0.2)
+        except TimeoutError:
+            raise AssertionError(f"{expr} is not {value} after {WAIT_SECONDS} s: {await self.query(expr)}") from None
 
     async def rules(self) -> list[Any]:
         """The rules Prometheus loaded, as it reads them (name, query, duration, annotations, health)."""
@@ -70,20 +72,24 @@ async def running_prometheus(directory: Path, job: str, target: str, rule_files:
     ]
     log = directory / "prometheus.log"
     with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=directory, stdout=output, stderr=subprocess.STDOUT)  # noqa: S603
+        process = await asyncio.create_subprocess_exec(*command, cwd=directory, stdout=output, stderr=output)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
-            deadline = time.monotonic() + 30
-            while True:
-                assert process.poll() is None, f"prometheus exited early:\n{log.read_text()}"
-                assert time.monotonic() < deadline, f"prometheus was not ready in 30 s:\n{log.read_text()}"
-                try:
-                    if (await client.get("/-/ready")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.1)
+            await _ready(client, process, log)
             yield Prometheus(client)
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        await process.wait()
+
+
+async def _ready(client: httpx.AsyncClient, process: asyncio.subprocess.Process, log: Path) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        assert process.returncode is None, f"prometheus exited early:\n{log.read_text()}"
+        assert time.monotonic() < deadline, f"prometheus was not ready in {WAIT_SECONDS} s:\n{log.read_text()}"
+        try:
+            if (await client.get("/-/ready")).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(0.1)
