@@ -4,11 +4,10 @@ import asyncio
 import json
 import math
 import shutil
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 import pytest
@@ -37,12 +36,11 @@ class Prometheus:
 
     async def wait_for(self, expr: str, value: float) -> None:
         """Wait until `expr` evaluates to `value` alone: say, until a scrape has seen the traffic sent so far."""
-        try:
-            async with asyncio.timeout(WAIT_SECONDS):
-                while await self.values(expr) != [value]:
-                    await asyncio.sleep(0.2)
-        except TimeoutError:
-            raise AssertionError(f"{expr} is not {value} after {WAIT_SECONDS} s: {await self.query(expr)}") from None
+        for _ in range(WAIT_SECONDS * 5):
+            if await self.values(expr) == [value]:
+                return
+            await asyncio.sleep(0.2)
+        pytest.fail(f"{expr} is not {value} after {WAIT_SECONDS} s: {await self.query(expr)}")
 
     async def rules(self) -> list[Any]:
         """The rules Prometheus loaded, as it reads them (name, query, duration, annotations, health)."""
@@ -83,13 +81,17 @@ async def running_prometheus(directory: Path, job: str, target: str, rule_files:
 
 
 async def _ready(client: httpx.AsyncClient, process: asyncio.subprocess.Process, log: Path) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        assert process.returncode is None, f"prometheus exited early:\n{log.read_text()}"
-        assert time.monotonic() < deadline, f"prometheus was not ready in {WAIT_SECONDS} s:\n{log.read_text()}"
+    for _ in range(WAIT_SECONDS * 10):
+        if process.returncode is not None:
+            _fail("prometheus exited early", log)
         try:
             if (await client.get("/-/ready")).status_code == 200:
                 return
         except httpx.TransportError:
             pass
         await asyncio.sleep(0.1)
+    _fail(f"prometheus was not ready in {WAIT_SECONDS} s", log)
+
+
+def _fail(reason: str, log: Path) -> NoReturn:
+    pytest.fail(f"{reason}:\n{log.read_text()}")
