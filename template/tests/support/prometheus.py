@@ -49,7 +49,9 @@ class Prometheus:
 
 
 @asynccontextmanager
-async def running_prometheus(directory: Path, job: str, target: str, rule_files: list[Path]) -> AsyncIterator[Prometheus]:
+async def running_prometheus(
+    directory: Path, job: str, target: str, rule_files: list[Path]
+) -> AsyncIterator[Prometheus]:
     """Prometheus scraping `target` (host:port) as job `job` every second, with `rule_files` loaded."""
     binary = shutil.which("prometheus")
     if binary is None:
