@@ -78,7 +78,7 @@ class RequestContext:
         """The Server-Timing header's value at `now`: the service's own time, and the time in upstream calls."""
         upstream = self.upstream_seconds + (now - self._upstream_since if self._upstream_open else 0.0)
         own = max(0.0, now - self.started_at - upstream)
-        return f"app;dur={own * 1000:.2f}, upstream;dur={upstream * 1000:.2f}".encode()
+        return b"app;dur=%.2f, upstream;dur=%.2f" % (own * 1000, upstream * 1000)
 
     def answer_headers(self, now: float) -> list[tuple[bytes, bytes]]:
         """The headers every response of the request carries, whoever answers it."""

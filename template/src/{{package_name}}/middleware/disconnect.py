@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..context import RequestContext, context_of
 
 CLIENT_CLOSED_REQUEST = 499
+_WITHOUT_BODY = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class DisconnectMiddleware:
@@ -21,7 +22,8 @@ class DisconnectMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["method"] in _WITHOUT_BODY:
+            # Nothing to watch: the app never reads such a request's body, so no watcher would start.
             await self.app(scope, receive, send)
             return
         watch = _DisconnectWatch(receive, context_of(scope))
