@@ -85,8 +85,10 @@ def test_manifests_fit_together(render: Render) -> None:
 
 
 @pytest.mark.parametrize("limiter", ["redis", "none"])
-def test_monitoring_manifests_scrape_the_service_and_ship_the_alerts_and_dashboard(render: Render, limiter: str) -> None:
-    """k8s/monitoring/ (for the Prometheus Operator, applied on its own): the same rules and dashboard as observability/."""
+def test_monitoring_manifests_scrape_the_service_and_ship_the_alerts_and_dashboard(
+    render: Render, limiter: str
+) -> None:
+    """k8s/monitoring/ (for the Prometheus Operator, applied on its own): the rules and dashboard of observability/."""
     project = render(kubernetes=True, limiter_backend=limiter)
     service = manifests(project)[f"Service/{SLUG}"]
     objects = manifests(project, "k8s/monitoring")
@@ -94,7 +96,9 @@ def test_monitoring_manifests_scrape_the_service_and_ship_the_alerts_and_dashboa
 
     monitor = objects[f"ServiceMonitor/{SLUG}"]["spec"]
     assert monitor["selector"]["matchLabels"] == service["metadata"]["labels"]
-    assert monitor["endpoints"] == [{"port": service["spec"]["ports"][0]["name"], "path": "/metrics", "interval": "30s"}]
+    assert monitor["endpoints"] == [
+        {"port": service["spec"]["ports"][0]["name"], "path": "/metrics", "interval": "30s"}
+    ]
     alerts = yaml.safe_load((project / "observability/alerts.yml").read_text())
     assert objects[f"PrometheusRule/{SLUG}"]["spec"] == alerts
     # Alerts and dashboard select the job the Operator names after the Service.
@@ -118,12 +122,18 @@ def test_compose_observability_profile_provisions_prometheus_and_grafana(render:
     [scrape] = prometheus["scrape_configs"]
     assert scrape["job_name"] == SLUG
     assert scrape["dns_sd_configs"] == [{"names": ["app"], "type": "A", "port": 8000}]
-    mounted = {mount["source"]: mount["target"] for name in ("prometheus", "grafana") for mount in services[name]["configs"]}
+    mounted = {
+        mount["source"]: mount["target"] for name in ("prometheus", "grafana") for mount in services[name]["configs"]
+    }
     assert prometheus["rule_files"] == [mounted["alerts"]]
     assert configs["alerts"]["file"] == "./observability/alerts.yml"
     assert configs["dashboard"]["file"] == "./observability/dashboard.json"
     datasource = yaml.safe_load(configs["grafana-datasource"]["content"])["datasources"][0]
-    assert (datasource["type"], datasource["url"], datasource["isDefault"]) == ("prometheus", "http://prometheus:9090", True)
+    assert (datasource["type"], datasource["url"], datasource["isDefault"]) == (
+        "prometheus",
+        "http://prometheus:9090",
+        True,
+    )
     provider = yaml.safe_load(configs["grafana-dashboards"]["content"])["providers"][0]
     assert mounted["dashboard"].startswith(provider["options"]["path"] + "/")
     assert mounted["grafana-datasource"].startswith("/etc/grafana/provisioning/datasources/")
