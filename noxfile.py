@@ -142,7 +142,7 @@ def check_deploy_files(session: nox.Session, project: Path) -> None:
     if (project / "compose.yaml").exists():
         session.run("check-jsonschema", "--builtin-schema", "vendor.compose-spec", "compose.yaml")
         session.run("docker-compose", "--file", "compose.yaml", "config", "--quiet")
-    manifests = sorted(str(path.relative_to(project)) for path in project.glob("k8s/*.yaml"))
+    manifests = sorted(str(path.relative_to(project)) for path in project.glob("k8s/**/*.yaml"))
     if manifests:
         session.run("kubernetes-validate", "--strict", *manifests)
     if (project / ".github/dependabot.yml").exists():

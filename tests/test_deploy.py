@@ -2,6 +2,7 @@
 (task runner, pre-commit, `fastapi dev`, dependabot)."""
 
 import ast
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -20,14 +21,17 @@ K8S_FILES = {
     "k8s/pdb.yaml",
     "k8s/ingress.yaml",
     "k8s/networkpolicy.yaml",
+    "k8s/monitoring/servicemonitor.yaml",
+    "k8s/monitoring/prometheusrule.yaml",
+    "k8s/monitoring/dashboard.yaml",
 }
 SLUG = "my-llm-service"
 
 
-def manifests(project: Path) -> dict[str, dict[str, Any]]:
-    """Every Kubernetes object in k8s/, by `Kind/name`."""
+def manifests(project: Path, directory: str = "k8s") -> dict[str, dict[str, Any]]:
+    """Every Kubernetes object in `directory` (not its subdirectories), by `Kind/name`."""
     objects = {}
-    for path in sorted(project.glob("k8s/*.yaml")):
+    for path in sorted(project.glob(f"{directory}/*.yaml")):
         for document in yaml.safe_load_all(path.read_text()):
             objects[f"{document['kind']}/{document['metadata']['name']}"] = document
     return objects
@@ -110,6 +114,62 @@ def test_metrics_are_kept_from_the_api_clients(render: Render) -> None:
     assert path["backend"]["service"] == {"name": SLUG, "port": {"name": "http"}}
     # Behind the ingress, uvicorn names the client from X-Forwarded-For (README, "Behind a proxy").
     assert env["FORWARDED_ALLOW_IPS"] == "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
+
+
+@pytest.mark.parametrize("limiter", ["redis", "none"])
+def test_monitoring_manifests_scrape_the_service_and_ship_the_alerts_and_dashboard(
+    render: Render, limiter: str
+) -> None:
+    """k8s/monitoring/ (for the Prometheus Operator, applied on its own): the rules and dashboard of observability/."""
+    project = render(kubernetes=True, limiter_backend=limiter)
+    service = manifests(project)[f"Service/{SLUG}"]
+    objects = manifests(project, "k8s/monitoring")
+    assert set(objects) == {f"ServiceMonitor/{SLUG}", f"PrometheusRule/{SLUG}", f"ConfigMap/{SLUG}-dashboard"}
+
+    monitor = objects[f"ServiceMonitor/{SLUG}"]["spec"]
+    assert monitor["selector"]["matchLabels"] == service["metadata"]["labels"]
+    assert monitor["endpoints"] == [
+        {"port": service["spec"]["ports"][0]["name"], "path": "/metrics", "interval": "30s"}
+    ]
+    alerts = yaml.safe_load((project / "observability/alerts.yml").read_text())
+    assert objects[f"PrometheusRule/{SLUG}"]["spec"] == alerts
+    # Alerts and dashboard select the job the Operator names after the Service.
+    assert all(f'job="{SLUG}"' in rule["expr"] for rule in alerts["groups"][0]["rules"])
+    configmap = objects[f"ConfigMap/{SLUG}-dashboard"]
+    assert configmap["metadata"]["labels"]["grafana_dashboard"] == "1"
+    dashboard = json.loads((project / "observability/dashboard.json").read_text())
+    assert json.loads(configmap["data"][f"{SLUG}.json"]) == dashboard
+    job = next(variable for variable in dashboard["templating"]["list"] if variable["name"] == "job")
+    assert job["current"]["value"] == SLUG
+
+
+@pytest.mark.parametrize("limiter", ["memory", "redis"])
+def test_compose_observability_profile_provisions_prometheus_and_grafana(render: Render, limiter: str) -> None:
+    project = render(limiter_backend=limiter)
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    services, configs = compose["services"], compose["configs"]
+
+    assert services["prometheus"]["profiles"] == services["grafana"]["profiles"] == ["observability"]
+    prometheus = yaml.safe_load(configs["prometheus"]["content"])
+    [scrape] = prometheus["scrape_configs"]
+    assert scrape["job_name"] == SLUG
+    assert scrape["dns_sd_configs"] == [{"names": ["app"], "type": "A", "port": 8000}]
+    mounted = {
+        mount["source"]: mount["target"] for name in ("prometheus", "grafana") for mount in services[name]["configs"]
+    }
+    assert prometheus["rule_files"] == [mounted["alerts"]]
+    assert configs["alerts"]["file"] == "./observability/alerts.yml"
+    assert configs["dashboard"]["file"] == "./observability/dashboard.json"
+    datasource = yaml.safe_load(configs["grafana-datasource"]["content"])["datasources"][0]
+    assert (datasource["type"], datasource["url"], datasource["isDefault"]) == (
+        "prometheus",
+        "http://prometheus:9090",
+        True,
+    )
+    provider = yaml.safe_load(configs["grafana-dashboards"]["content"])["providers"][0]
+    assert mounted["dashboard"].startswith(provider["options"]["path"] + "/")
+    assert mounted["grafana-datasource"].startswith("/etc/grafana/provisioning/datasources/")
+    assert mounted["grafana-dashboards"].startswith("/etc/grafana/provisioning/dashboards/")
 
 
 def test_memory_limiter_manifests_start_with_one_pod_and_no_redis(render: Render) -> None:

@@ -34,6 +34,8 @@ DEFAULT_FILES = (
         ".python-version",
         "Makefile",
         "README.md",
+        "observability/alerts.yml",
+        "observability/dashboard.json",
         "pyproject.toml",
         "src/my_llm_service/__init__.py",
         "src/my_llm_service/admin.py",
@@ -75,7 +77,10 @@ DEFAULT_FILES = (
         "src/my_llm_service/main.py",
         "src/my_llm_service/metrics.py",
         "src/my_llm_service/metrics_server.py",
-        "src/my_llm_service/middleware.py",
+        "src/my_llm_service/middleware/__init__.py",
+        "src/my_llm_service/middleware/body_limit.py",
+        "src/my_llm_service/middleware/disconnect.py",
+        "src/my_llm_service/middleware/request_context.py",
         "src/my_llm_service/observed_llm.py",
         "src/my_llm_service/openai_shape.py",
         "src/my_llm_service/service_llm.py",
@@ -106,6 +111,7 @@ DEFAULT_FILES = (
         "tests/support/limiters.py",
         "tests/support/metrics.py",
         "tests/support/model.py",
+        "tests/support/prometheus.py",
         "tests/support/provider.py",
         "tests/support/replies.py",
         "tests/support/served.py",
@@ -125,6 +131,7 @@ DEFAULT_FILES = (
         "tests/test_keys.py",
         "tests/test_metrics.py",
         "tests/test_models.py",
+        "tests/test_observability.py",
         "tests/test_openai_api.py",
         "tests/test_openai_embeddings.py",
         "tests/test_pipeline_discovery.py",
@@ -172,10 +179,16 @@ def test_update_skips_exactly_the_owners_files(render: Render) -> None:
     assert {name for name in files_of(render()) if skipped.match_file(name)} == OWNER_FILES
 
 
+# Grafana's legends (`{{route}}`) and Prometheus' alert annotations (`{{ $labels.route }}`) are templates of their own.
+OTHER_TEMPLATES = re.compile(r"\{\{ ?\$(labels|value)\b[^}]*\}\}|\{\{[a-z]+\}\}")
+
+
 def test_no_jinja_left_in_any_file(render: Render) -> None:
-    project = render()
+    project = render(kubernetes=True)
     for name in files_of(project):
         text = (project / name).read_text()
+        if name.startswith(("observability/", "k8s/monitoring/")):
+            text = OTHER_TEMPLATES.sub("", text)
         for marker in ("{{", "{%", "%}", "{#"):
             assert marker not in text, f"{marker!r} left in {name}"
 
@@ -368,7 +381,8 @@ def test_memory_limiter_compose_runs_one_replica_without_redis(render: Render) -
     project = render()
     compose = yaml.safe_load((project / "compose.yaml").read_text())
 
-    assert set(compose["services"]) == {"app"}
+    # Beside the service, only what `--profile observability` asks for.
+    assert {name for name, service in compose["services"].items() if "profiles" not in service} == {"app"}
     assert compose["services"]["app"]["ports"] == ["${APP_PORT:-8000}:8000"]
     assert "redis" not in (project / "compose.yaml").read_text().lower()
     assert "redis" not in (project / ".github/workflows/ci.yml").read_text().lower()
@@ -381,8 +395,15 @@ def test_project_workflow_runs_the_project_checks(render: Render) -> None:
 
     setup_uv = next(step for step in steps if step.get("uses", "").startswith("astral-sh/setup-uv"))
     assert setup_uv["with"]["python-version"] == "3.11"
-    # The Makefile's recipes (tests/test_deploy.py checks what they run, the variant sessions run them).
-    assert commands == ["make install", "make lint", "make types", "make test"]
+    # Prometheus for the tests, then the Makefile's recipes (tests/test_deploy.py checks what they run, the
+    # variant sessions run them).
+    assert commands == [
+        "sudo apt-get update -qq && sudo apt-get install -y -qq prometheus",
+        "make install",
+        "make lint",
+        "make types",
+        "make test",
+    ]
 
 
 def test_readme_documents_docker_ci_and_updates(render: Render) -> None:

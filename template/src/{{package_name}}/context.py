@@ -49,6 +49,45 @@ class RequestContext:
     """The error code of the error response the request ended with, if it did."""
     after_response: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     """Work for once the response is done (for a stream, after its last event), run by the middleware."""
+    started_at: float = 0.0
+    """When the request came in (`time.perf_counter()`)."""
+    status: int | None = None
+    """The response's status, once it has started (499: the client left before it did)."""
+    upstream_seconds: float = 0.0
+    """Time spent in upstream calls that have ended; calls that overlapped counted once."""
+    _upstream_open: int = 0
+    _upstream_since: float = 0.0
+
+    @property
+    def status_or_500(self) -> int:
+        """The status the request ended with: a request that ended without a response failed."""
+        return 500 if self.status is None else self.status
+
+    def start_upstream_call(self, now: float) -> None:
+        """An upstream call for the request started at `now` (`time.perf_counter()`)."""
+        if not self._upstream_open:
+            self._upstream_since = now
+        self._upstream_open += 1
+
+    def end_upstream_call(self, now: float) -> None:
+        """An upstream call begun with `start_upstream_call` ended at `now` (`time.perf_counter()`)."""
+        self._upstream_open -= 1
+        if not self._upstream_open:
+            self.upstream_seconds += now - self._upstream_since
+
+    def server_timing(self, now: float) -> bytes:
+        """The Server-Timing header's value at `now`: the service's own time, and the time in upstream calls."""
+        upstream = self.upstream_seconds + (now - self._upstream_since if self._upstream_open else 0.0)
+        own = max(0.0, now - self.started_at - upstream)
+        return b"app;dur=%.2f, upstream;dur=%.2f" % (own * 1000, upstream * 1000)
+
+    def answer_headers(self, now: float) -> list[tuple[bytes, bytes]]:
+        """The headers every response of the request carries, whoever answers it."""
+        return [
+            (b"x-request-id", self.request_id.encode()),
+            (b"server-timing", self.server_timing(now)),
+            *self.response_headers,
+        ]
 
     def answered_by(self, model: str) -> None:
         """An LLM call is being answered by `model` (its configured name): the response's X-LLM-Model
@@ -85,8 +124,8 @@ class RequestContext:
 CURRENT_CONTEXT: ContextVar[RequestContext | None] = ContextVar("request_context", default=None)
 
 
-def attach_context(scope: Scope, request_id: str) -> RequestContext:
-    context = RequestContext(request_id)
+def attach_context(scope: Scope, request_id: str, started_at: float) -> RequestContext:
+    context = RequestContext(request_id, started_at=started_at)
     scope[_SCOPE_KEY] = context
     return context
 

@@ -82,6 +82,10 @@ class _UpstreamCall:
         self._model = target.name
         self._metrics = metrics
         self._started = time.perf_counter()
+        # The request in flight (None outside one): its Server-Timing tells the time in upstream calls apart.
+        if (request := CURRENT_CONTEXT.get()) is not None:
+            request.start_upstream_call(self._started)
+        self._request = request
         self._span = _tracer.start_span(
             f"{operation} {target.upstream_model}",
             kind=trace.SpanKind.CLIENT,
@@ -141,6 +145,9 @@ class _UpstreamCall:
             self._metrics.observe_usage(self._model, usage, context)
 
     def _end(self, outcome: str) -> None:
+        ended = time.perf_counter()
+        if self._request is not None:
+            self._request.end_upstream_call(ended)
         if self._metrics is not None:
-            self._metrics.observe_upstream(self._model, outcome, time.perf_counter() - self._started)
+            self._metrics.observe_upstream(self._model, outcome, ended - self._started)
         self._span.end()
