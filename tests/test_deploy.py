@@ -21,7 +21,7 @@ K8S_FILES = {
     "k8s/pdb.yaml",
     "k8s/ingress.yaml",
     "k8s/networkpolicy.yaml",
-    "k8s/monitoring/servicemonitor.yaml",
+    "k8s/monitoring/podmonitor.yaml",
     "k8s/monitoring/prometheusrule.yaml",
     "k8s/monitoring/dashboard.yaml",
 }
@@ -122,15 +122,17 @@ def test_monitoring_manifests_scrape_the_service_and_ship_the_alerts_and_dashboa
 ) -> None:
     """k8s/monitoring/ (for the Prometheus Operator, applied on its own): the rules and dashboard of observability/."""
     project = render(kubernetes=True, limiter_backend=limiter)
-    service = manifests(project)[f"Service/{SLUG}"]
+    pod = manifests(project)[f"Deployment/{SLUG}"]["spec"]["template"]
     objects = manifests(project, "k8s/monitoring")
-    assert set(objects) == {f"ServiceMonitor/{SLUG}", f"PrometheusRule/{SLUG}", f"ConfigMap/{SLUG}-dashboard"}
+    assert set(objects) == {f"PodMonitor/{SLUG}", f"PrometheusRule/{SLUG}", f"ConfigMap/{SLUG}-dashboard"}
 
-    monitor = objects[f"ServiceMonitor/{SLUG}"]["spec"]
-    assert monitor["selector"]["matchLabels"] == service["metadata"]["labels"]
-    assert monitor["endpoints"] == [
-        {"port": service["spec"]["ports"][0]["name"], "path": "/metrics", "interval": "30s"}
-    ]
+    # The pods' metrics port (METRICS_PORT), which the Service does not publish.
+    monitor = objects[f"PodMonitor/{SLUG}"]["spec"]
+    assert monitor["selector"]["matchLabels"].items() <= pod["metadata"]["labels"].items()
+    [container] = pod["spec"]["containers"]
+    assert "metrics" in [port["name"] for port in container["ports"]]
+    assert monitor["podMetricsEndpoints"] == [{"port": "metrics", "path": "/metrics", "interval": "30s"}]
+    assert pod["metadata"]["labels"][monitor["jobLabel"]] == SLUG
     alerts = yaml.safe_load((project / "observability/alerts.yml").read_text())
     assert objects[f"PrometheusRule/{SLUG}"]["spec"] == alerts
     # Alerts and dashboard select the job the Operator names after the Service.
