@@ -10,7 +10,9 @@ until tracing is configured (see the README's Observability section).
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from typing import TypeVar
 
 from opentelemetry import trace
 
@@ -26,6 +28,8 @@ from .metrics import Metrics
 logger = logging.getLogger(__name__)
 _tracer = trace.get_tracer(__name__)
 
+A = TypeVar("A")
+
 
 class ObservedProvider:
     """A Provider: `provider`'s calls, observed and metered."""
@@ -36,15 +40,9 @@ class ObservedProvider:
         self._metrics = metrics
 
     async def chat(self, target: Target, body: ChatBody) -> Reply:
-        call = _UpstreamCall(target, self._metrics)
-        try:
-            reply = await self._provider.chat(target, body)
-        except BaseException as exc:
-            call.failed(exc)
-            raise
-        usage = self._models.pricing(target.name).priced(reply.completion.usage)
-        call.answered_by_model()
-        call.answered(usage)
+        reply, usage = await self._whole(
+            target, "chat", self._provider.chat(target, body), lambda reply: reply.completion.usage
+        )
         return replace(reply, completion=replace(reply.completion, usage=usage))
 
     async def chat_stream(self, target: Target, body: ChatBody) -> LLMStream:
@@ -60,16 +58,25 @@ class ObservedProvider:
         return stream
 
     async def embed(self, target: Target, body: EmbeddingsBody) -> Embeddings:
-        call = _UpstreamCall(target, self._metrics, "embeddings")
+        embeddings, usage = await self._whole(
+            target, "embeddings", self._provider.embed(target, body), lambda embeddings: embeddings.usage
+        )
+        return replace(embeddings, usage=usage)
+
+    async def _whole(
+        self, target: Target, operation: str, answer: Awaitable[A], used: Callable[[A], Usage]
+    ) -> tuple[A, Usage]:
+        """A call answered as a whole, observed; and what it used, priced at its model's prices."""
+        call = _UpstreamCall(target, self._metrics, operation)
         try:
-            embeddings = await self._provider.embed(target, body)
+            answered = await answer
         except BaseException as exc:
             call.failed(exc)
             raise
-        usage = self._models.pricing(target.name).priced(embeddings.usage)
+        usage = self._models.pricing(target.name).priced(used(answered))
         call.answered_by_model()
         call.answered(usage)
-        return replace(embeddings, usage=usage)
+        return answered, usage
 
     async def aclose(self) -> None:
         await self._provider.aclose()
