@@ -309,11 +309,16 @@ def test_redis_limiter_renders_its_module_tests_settings_and_client(render: Rend
     project = render(limiter_backend="redis")
 
     files = files_of(project)
-    assert files == DEFAULT_FILES - {"src/my_llm_service/limiter/memory_store.py"} | {
-        "src/my_llm_service/limiter/redis_store.py",
-        "tests/support/redis_server.py",
-        "tests/test_redis_limiter.py",
-    } | RUNTIME_KEY_FILES
+    assert (
+        files
+        == DEFAULT_FILES - {"src/my_llm_service/limiter/memory_store.py"}
+        | {
+            "src/my_llm_service/limiter/redis_store.py",
+            "tests/support/redis_server.py",
+            "tests/test_redis_limiter.py",
+        }
+        | RUNTIME_KEY_FILES
+    )
     assert any(dependency.startswith("redis") for dependency in dependencies_of(project))
     config = (project / "src/my_llm_service/limiter/redis_store.py").read_text()
     assert 'redis_url: RedisDsn = RedisDsn("redis://localhost:6379/0")' in config

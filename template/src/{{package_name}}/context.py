@@ -40,7 +40,7 @@ class RequestContext:
     model: str | None = None
     """The configured name of the model that answered the last of them."""
     budget: CallBudget | None = None
-    """Set by admission for a caller the limiter holds to budgets."""
+    """Set by admission for a caller held to budgets."""
     response_headers: list[tuple[bytes, bytes]] = field(default_factory=list)
     """Headers for whatever response the request ends with, error responses included."""
     log_fields: dict[str, Any] = field(default_factory=dict)
