@@ -58,11 +58,37 @@ def _answer(target: Target, body: ChatBody) -> Completion:
     messages = [message for message in body.get("messages") or () if isinstance(message, dict)]
     prompt_words = sum(len(str(message.get("content") or "").split()) for message in messages)
     last = str(messages[-1].get("content") or "") if messages else ""
-    answer = f"[fake LLM, offline demo] You said: {last}".split()
+    said = f"[fake LLM, offline demo] You said: {last}"
+    if (schema := _json_schema(body)) is not None:  # structured output (`llm.parse`): an instance of the schema
+        text = json.dumps(_instance(schema, schema, said))
+        return Completion(text, target.name, Usage(prompt_words, len(text.split())))
+    answer = said.split()
     limit = max_completion_tokens(body) or DEFAULT_MAX_TOKENS
     words = answer[:limit]
     finish_reason = "length" if len(answer) > limit else "stop"
     return Completion(" ".join(words), target.name, Usage(prompt_words, len(words)), finish_reason)
+
+
+def _json_schema(body: ChatBody) -> dict[str, Any] | None:
+    response_format = body.get("response_format")
+    if not isinstance(response_format, dict) or response_format.get("type") != "json_schema":
+        return None
+    schema = (response_format.get("json_schema") or {}).get("schema")
+    return schema if isinstance(schema, dict) else None
+
+
+def _instance(schema: dict[str, Any], root: dict[str, Any], text: str) -> Any:
+    """A value that `schema` accepts: `text` for strings, the first of a choice, the least of the rest."""
+    if isinstance(ref := schema.get("$ref"), str):
+        return _instance(root.get("$defs", {}).get(ref.rsplit("/", 1)[-1], {}), root, text)
+    if options := schema.get("enum") or schema.get("anyOf") or schema.get("oneOf"):
+        first = options[0]
+        return _instance(first, root, text) if isinstance(first, dict) else first
+    properties = schema.get("properties") or {}
+    defaults: dict[str, Any] = {"string": text, "integer": 0, "number": 0, "boolean": False, "array": [], "null": None}
+    if schema.get("type") == "object" or properties:
+        return {name: _instance(part, root, text) for name, part in properties.items()}
+    return defaults.get(str(schema.get("type")), text)
 
 
 def _vector(text: str, dimensions: int = 8) -> list[float]:
