@@ -30,6 +30,13 @@ class WrongModelKindError(LLMError):
         super().__init__(f"The model {name!r} is a {kind} model; this call needs {article} {wanted} model")
 
 
+class ProviderLacksAPIError(LLMError):
+    """The provider serving the model has no such API (Anthropic has no Embeddings or Responses API)."""
+
+    def __init__(self, provider: str, api: str) -> None:
+        super().__init__(f"The model's provider ({provider}) has no {api} API")
+
+
 class LLMTimeoutError(LLMError):
     def __init__(self) -> None:
         super().__init__("The LLM provider did not answer in time")
