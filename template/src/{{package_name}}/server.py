@@ -18,6 +18,9 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from .errors import ApiError, ErrorCode, error_body
 from .main import settings
 
+# After a 431, how long what the client is still sending is read and dropped before the connection closes.
+LINGER_SECONDS = 2.0
+
 
 class GuardedHttpProtocol(HttpToolsProtocol):
     """Headers over MAX_HEADER_BYTES get 431; headers not in after HEADER_TIMEOUT_SECONDS (counted from
@@ -43,11 +46,15 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return  # lingering after the 431 (_answer_431): read and dropped
         if self._reading_headers:
             self._arrived_header_bytes += len(data)
         super().data_received(data)
         if self._reading_headers and self._arrived_header_bytes > settings.max_header_bytes:
-            self._refuse_headers()
+            self._refused = True
+        if self._refused:
+            self._answer_431()
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
@@ -85,7 +92,7 @@ class GuardedHttpProtocol(HttpToolsProtocol):
     def _count_parsed(self, size: int) -> None:
         self._parsed_header_bytes += size
         if self._parsed_header_bytes > settings.max_header_bytes:
-            self._refuse_headers()
+            self._refused = True  # answered once the parser is done with this read (data_received)
 
     def _set_deadline(self, seconds: float | None) -> None:
         if self._deadline is not None:
@@ -97,14 +104,17 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         if not self.transport.is_closing():
             self.transport.close()
 
-    def _refuse_headers(self) -> None:
-        self._refused = True
+    def _answer_431(self) -> None:
+        """Answer 431, then half-close and read (and drop) what the client is still sending for a moment:
+        closing with unread bytes would reset the connection, and a client still writing its headers
+        would lose the answer with it."""
         if self.transport.is_closing():
-            return
+            return  # the parser met an error in the rest of the read and uvicorn answered 400
         message = f"Request headers exceed {settings.max_header_bytes} bytes"
         body = error_body("", ApiError(431, ErrorCode.HEADERS_TOO_LARGE, message))
         self.transport.write(
             b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: application/json\r\n"
             b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(body), body)
         )
-        self.transport.close()
+        self.transport.write_eof()
+        self._set_deadline(LINGER_SECONDS)
