@@ -97,6 +97,7 @@ DEFAULT_FILES = (
         "src/my_llm_service/schemas.py",
         "src/my_llm_service/server.py",
         "src/my_llm_service/services.py",
+        "src/my_llm_service/shutdown.py",
         "src/my_llm_service/v1/__init__.py",
         "src/my_llm_service/v1/schemas.py",
         "src/my_llm_service/watched_file.py",

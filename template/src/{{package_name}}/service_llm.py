@@ -35,6 +35,7 @@ class ServiceLLM:
         self._timeout = timeout
         self._metrics = metrics
         self._openai_client: openai.AsyncOpenAI | None = None
+        self._open_streams: set[LLMStream] = set()
 
     async def complete(self, messages: Messages, model: str | None = None, **params: Any) -> Completion:
         """One answer: its text, tool calls, finish reason, the model that answered and its usage.
@@ -85,7 +86,15 @@ class ServiceLLM:
 
     async def open_stream(self, body: ChatBody, model: str | None = None) -> LLMStream:
         """The reply to `body` as it is written, once its first chunk is in; close it when done."""
-        return await self._answer(model, lambda target: self._provider.chat_stream(target, body))
+        stream = await self._answer(model, lambda target: self._provider.chat_stream(target, body))
+        self._open_streams.add(stream)
+        stream.on_end(self._open_streams.discard)
+        return stream
+
+    def interrupt_streams(self, reason: Exception) -> None:
+        """End every stream still open with `reason`, as a failure part-way (at its next chunk)."""
+        for stream in self._open_streams:
+            stream.interrupt(reason)
 
     def openai_client(self) -> openai.AsyncOpenAI:
         """An `openai.AsyncOpenAI` whose calls are this LLM's, in the process: for pydantic-ai, instructor,

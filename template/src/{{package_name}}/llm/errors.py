@@ -37,6 +37,13 @@ class ProviderLacksAPIError(LLMError):
         super().__init__(f"The model's provider ({provider}) has no {api} API")
 
 
+class ServerStoppingError(LLMError):
+    """The server is stopping and its grace period is nearly over: a stream still open is ended (shutdown.py)."""
+
+    def __init__(self) -> None:
+        super().__init__("The service is shutting down; the answer was cut short")
+
+
 class LLMTimeoutError(LLMError):
     def __init__(self) -> None:
         super().__init__("The LLM provider did not answer in time")

@@ -51,6 +51,7 @@ class LLMStream:
         self.failure: Exception | None = None
         self._on_end: list[Callable[[LLMStream], None]] = []
         self._ended = False
+        self._interruption: Exception | None = None
 
     def price_by(self, pricing: Pricing) -> None:
         """Price what the stream uses (`completion.usage`, `used()`) at `pricing`."""
@@ -58,6 +59,10 @@ class LLMStream:
 
     def on_end(self, callback: "Callable[[LLMStream], None]") -> None:
         self._on_end.append(callback)
+
+    def interrupt(self, reason: Exception) -> None:
+        """Fail the stream with `reason` when its next chunk comes in (instead of passing the chunk on)."""
+        self._interruption = reason
 
     async def __aiter__(self) -> AsyncIterator[Chunk]:
         async for chunk, _ in self._read():
@@ -95,6 +100,8 @@ class LLMStream:
     async def _read(self) -> AsyncIterator[tuple[Chunk, str]]:
         try:
             async for chunk in self._chunks:
+                if self._interruption is not None:
+                    raise self._interruption
                 yield chunk, self._tally.add(chunk)
             completion = self._tally.completion(self.model, self._max_tokens)
             self.completion = replace(completion, usage=self._priced(completion.usage))
