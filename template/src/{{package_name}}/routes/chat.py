@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Response
 
-from ..deps import LLM, AdmittedCaller
+from ..deps import LLM, AdmittedChatCaller
 from ..errors import error_responses
 from ..schemas import ChatRequest, ChatResponse
 
@@ -14,7 +14,7 @@ CHAT_ERRORS = error_responses(400, 401, 403, 404, 413, 422, 429, 502, 503, 504)
 # The answer is built and checked once, here, and sent as its JSON: FastAPI would check it again against
 # `response_model` (and encode it through a dict) if the route returned the model.
 @router.post("/chat", response_model=ChatResponse, responses=CHAT_ERRORS)
-async def chat(body: ChatRequest, caller: AdmittedCaller, llm: LLM) -> Response:
+async def chat(body: ChatRequest, caller: AdmittedChatCaller, llm: LLM) -> Response:
     completion = await llm.complete(
         body.to_messages(), body.model, temperature=body.temperature, max_tokens=body.max_tokens
     )

@@ -50,6 +50,19 @@ class Counts:
     """The token bucket's level now."""
     day_spent_usd: float
     month_spent_usd: float
+    held: bool | None = None
+    """The first call's hold, when the admission took one: taken (True) or did not fit (False)."""
+    held_usd: float = 0.0
+    """With a hold asked for: the holds of the caller's other calls in flight."""
+
+
+@dataclass(frozen=True, slots=True)
+class HoldRequest:
+    """A hold for a call: its id, the most the call can cost, and how long it outlives a dead process."""
+
+    id: str
+    usd: float
+    ttl: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +108,13 @@ class StoreUnavailableError(Exception):
 
 
 class WindowStore(Protocol):
-    async def acquire(self, key: str, plan: Plan, now: float, *, count: bool = True) -> Counts:
+    async def acquire(
+        self, key: str, plan: Plan, now: float, *, count: bool = True, hold: HoldRequest | None = None
+    ) -> Counts:
         """Admit and count one request when the requests window has room and no token or dollar
-        limit is spent (all or nothing, atomically); with `count=False`, only look."""
+        limit is spent (all or nothing, atomically); with `count=False`, only look. With `hold`, the
+        request's first call is held in the same step (`reserve`'s rule), and a hold that does not fit
+        refuses the request."""
         ...
 
     async def reserve(self, key: str, plan: Plan, now: float, *, hold: str, usd: float, ttl: float) -> Spent:
