@@ -4,7 +4,7 @@ On SIGTERM (or Ctrl-C) uvicorn stops accepting connections and gives open reques
 `--timeout-graceful-shutdown` seconds; then it cancels them, and a stream cut that way would stop
 mid-body with no last event, no access line and nothing charged. So on the same signal the service
 sets its own deadline, a moment before uvicorn's, and ends the streams still open then: each gets its
-`error` event (`SHUTTING_DOWN`; on /v1 an error chunk and `[DONE]`), its access line, and the charge
+`error` event (`SHUTTING_DOWN`; in OpenAI's format, the error chunk), its access line, and the charge
 of what it delivered. A stream ends at its next chunk: one whose upstream has gone silent is still
 cut by uvicorn.
 
