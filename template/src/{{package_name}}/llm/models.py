@@ -23,12 +23,17 @@ class ModelSpec(BaseModel):
     """USD per 1M output tokens (required for a chat model; an embedding model writes none)."""
     cached_input_price_per_mtok: Annotated[float | None, Field(ge=0)] = None
     """USD per 1M cached input tokens (usage.prompt_tokens_details.cached_tokens); unset: the input price."""
+    cache_write_price_per_mtok: Annotated[float | None, Field(ge=0)] = None
+    """USD per 1M input tokens written to the prompt cache (Anthropic's cache_creation_input_tokens); unset:
+    the input price."""
     max_output_tokens: Annotated[int, Field(gt=0)] = 4096
     """The most a call writes when it asks for no `max_tokens`: what a budget reserves for its answer."""
     upstream_model: Annotated[str | None, Field(min_length=1)] = None
     """The name sent upstream; unset: the configured name."""
     fallbacks: tuple[str, ...] = ()
     """Models tried in this order, once each, when this one fails transiently."""
+    provider: Annotated[str | None, Field(min_length=1)] = None
+    """Which of the service's providers serves the model (llm/provider.py); unset: the default provider."""
 
     @model_validator(mode="after")
     def _chat_has_output_price(self) -> Self:
@@ -38,7 +43,12 @@ class ModelSpec(BaseModel):
 
     @property
     def pricing(self) -> Pricing:
-        return Pricing(self.input_price_per_mtok, self.output_price_per_mtok, self.cached_input_price_per_mtok)
+        return Pricing(
+            self.input_price_per_mtok,
+            self.output_price_per_mtok,
+            self.cached_input_price_per_mtok,
+            self.cache_write_price_per_mtok,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +59,10 @@ class Target:
     upstream_model: str
     deadline: float
     """On the event loop's clock: one deadline for a model and all its fallbacks."""
+    provider: str | None = None
+    """The provider that serves it; None: the default provider."""
+    max_output_tokens: int = 4096
+    """The model's max_output_tokens in LLM_MODELS (what a provider that requires a limit is sent)."""
 
 
 def check_models(models: Mapping[str, ModelSpec], default: str, default_embedding: str | None = None) -> None:
@@ -119,4 +133,5 @@ class Models:
         return self._models[name]
 
     def target(self, name: str, deadline: float) -> Target:
-        return Target(name, self._models[name].upstream_model or name, deadline)
+        spec = self._models[name]
+        return Target(name, spec.upstream_model or name, deadline, spec.provider, spec.max_output_tokens)

@@ -3,34 +3,28 @@
 Bodies go out as they are, through the SDK's own `client.post` (its auth headers, the provider's
 URLs, status errors and timeouts), without its typed transform of the request or its objects built
 from the reply: openai_wire.py reads the reply once, strictly. The SDK's retries are off (client.py):
-it would retry a 429 and hold the caller; `_call` retries transient failures only.
+it would retry a 429 and hold the caller; calls.py retries transient failures only.
 """
 
-import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import replace
-from typing import TypeVar
 
 import httpx2
 import openai
 
-from .errors import LLMMalformedReplyError, LLMTimeoutError, LLMUnavailableError
+from .calls import UpstreamCalls
+from .errors import LLMMalformedReplyError
 from .models import Target
-from .openai_errors import is_transient, to_llm_error
+from .openai_errors import OPENAI_ERRORS
 from .openai_wire import next_chunk, read_embeddings, read_reply, read_usage
 from .port import ChatBody, Embeddings, EmbeddingsBody, Reply, max_completion_tokens
 from .stream import Chunk, LLMStream
-
-RETRY_BACKOFF_SECONDS = 0.2
-
-T = TypeVar("T")
 
 
 class OpenAIAdapter:
     def __init__(self, client: openai.AsyncOpenAI, *, timeout: float, max_retries: int) -> None:
         self._client = client
-        self._timeout = timeout
-        self._max_retries = max_retries
+        self._calls = UpstreamCalls(OPENAI_ERRORS, timeout=timeout, max_retries=max_retries)
 
     async def chat(self, target: Target, body: ChatBody) -> Reply:
         body = {**body, "model": target.upstream_model}
@@ -38,7 +32,7 @@ class OpenAIAdapter:
         async def post() -> httpx2.Response:
             return await self._client.post("/chat/completions", cast_to=httpx2.Response, body=body)
 
-        response = await self._call(target, post)
+        response = await self._calls.call(target, post)
         completion, raw_model = read_reply(response.content, target.name, max_tokens=max_completion_tokens(body))
         return Reply(completion, response.content, raw_model, response.headers)
 
@@ -57,7 +51,7 @@ class OpenAIAdapter:
             return await _start_stream(self._client, body)
 
         # Until the first chunk is in, a stream fails (and is retried) like a plain call.
-        response, lines, first = await self._call(target, start)
+        response, lines, first = await self._calls.call(target, start)
         return LLMStream(
             self._chunks(first, lines, target.name),
             response.aclose,
@@ -74,7 +68,7 @@ class OpenAIAdapter:
         async def post() -> httpx2.Response:
             return await self._client.post("/embeddings", cast_to=httpx2.Response, body=body)
 
-        response = await self._call(target, post)
+        response = await self._calls.call(target, post)
         embeddings = read_embeddings(response.content, target.name)
         return replace(embeddings, headers=response.headers)
 
@@ -82,34 +76,12 @@ class OpenAIAdapter:
         await self._client.close()
 
     async def _chunks(self, first: Chunk, lines: AsyncIterator[str], model: str) -> AsyncIterator[Chunk]:
-        """Every chunk, the first included, naming `model`. Each gap between two chunks gets the whole
-        timeout: a long answer is fine, a stall is not."""
+        """Every chunk, the first included, naming `model`; each gap between two gets the whole timeout."""
         chunk: Chunk | None = first
         while chunk is not None:
             chunk["model"] = model
             yield chunk
-            try:
-                async with asyncio.timeout(self._timeout):
-                    chunk = await next_chunk(lines)
-            except (TimeoutError, httpx2.TimeoutException):
-                raise LLMTimeoutError from None
-            except httpx2.TransportError as exc:
-                raise LLMUnavailableError("The connection to the LLM provider broke mid-answer") from exc
-
-    async def _call(self, target: Target, request: Callable[[], Awaitable[T]]) -> T:
-        """One upstream call: by the target's deadline, retries of transient failures, the layer's own errors."""
-        try:
-            async with asyncio.timeout_at(target.deadline):
-                for attempt in range(self._max_retries + 1):
-                    try:
-                        return await request()
-                    except openai.OpenAIError as exc:
-                        if attempt == self._max_retries or not is_transient(exc):
-                            raise to_llm_error(exc) from exc
-                    await asyncio.sleep(RETRY_BACKOFF_SECONDS * 2**attempt)
-        except TimeoutError:
-            raise LLMTimeoutError from None
-        raise AssertionError("unreachable")  # the loop always returns or raises
+            chunk = await self._calls.next_in_time(next_chunk(lines))
 
 
 async def _start_stream(

@@ -2,6 +2,7 @@
 
 import openai
 
+from .calls import SDKErrors
 from .errors import (
     LLMError,
     LLMMalformedReplyError,
@@ -15,7 +16,7 @@ from .errors import (
 TRANSIENT_STATUS = frozenset({502, 503})
 
 
-def is_transient(exc: Exception) -> bool:
+def _is_transient(exc: Exception) -> bool:
     if isinstance(exc, openai.APITimeoutError):
         return False  # the overall deadline is the caller's budget; do not spend it twice
     if isinstance(exc, openai.APIConnectionError):
@@ -23,14 +24,14 @@ def is_transient(exc: Exception) -> bool:
     return isinstance(exc, openai.APIStatusError) and exc.status_code in TRANSIENT_STATUS
 
 
-def to_llm_error(exc: openai.OpenAIError) -> LLMError:
+def _to_llm_error(exc: Exception) -> LLMError:
     error = _llm_error(exc)
     if isinstance(exc, openai.APIStatusError):
         error.upstream_status = exc.status_code
     return error
 
 
-def _llm_error(exc: openai.OpenAIError) -> LLMError:
+def _llm_error(exc: Exception) -> LLMError:
     if isinstance(exc, openai.APITimeoutError):
         return LLMTimeoutError()
     if isinstance(exc, openai.APIConnectionError):
@@ -48,3 +49,6 @@ def _llm_error(exc: openai.OpenAIError) -> LLMError:
         # An error the provider reported inside a stream that had started well.
         return LLMUnavailableError("The LLM provider failed mid-answer")
     return LLMMalformedReplyError(type(exc).__name__)
+
+
+OPENAI_ERRORS = SDKErrors(openai.OpenAIError, _is_transient, _to_llm_error)

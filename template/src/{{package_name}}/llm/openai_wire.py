@@ -14,12 +14,7 @@ from .errors import LLMMalformedReplyError, LLMUnavailableError
 from .port import Embeddings
 from .stream import Chunk
 from .usage import Usage
-
-MAX_TOKENS = 10_000_000
-"""More tokens than any model reads or writes in one call: a count above it is a malformed reply."""
-
-# `strict`: 12.5, "12" and true are no token counts.
-TokenCount = Annotated[int, Field(strict=True, ge=0, le=MAX_TOKENS)]
+from .wire import TokenCount, first_error
 
 
 class _PromptTokensDetails(BaseModel):
@@ -69,7 +64,7 @@ def read_reply(raw: bytes, model: str, *, max_tokens: int | None) -> tuple[Compl
     try:
         reply = _Reply.model_validate_json(raw)
     except ValidationError as exc:
-        raise LLMMalformedReplyError(_first_error(exc)) from None
+        raise LLMMalformedReplyError(first_error(exc)) from None
     choice = reply.choices[0]
     message = choice.message
     if message.content is None and not message.tool_calls and message.refusal is None:
@@ -100,7 +95,7 @@ def read_embeddings(raw: bytes, model: str) -> Embeddings:
     try:
         reply = _Embeddings.model_validate_json(raw)
     except ValidationError as exc:
-        raise LLMMalformedReplyError(_first_error(exc)) from None
+        raise LLMMalformedReplyError(first_error(exc)) from None
     vectors = [item.embedding for item in reply.data]
     return Embeddings(vectors, model, Usage(reply.usage.prompt_tokens), raw, reply.model)
 
@@ -110,7 +105,7 @@ def read_usage(usage: object) -> Usage:
     try:
         return _Usage.model_validate(usage).usage()
     except ValidationError as exc:
-        raise LLMMalformedReplyError(f"usage: {_first_error(exc)}") from None
+        raise LLMMalformedReplyError(f"usage: {first_error(exc)}") from None
 
 
 def _within(max_tokens: int | None, usage: Usage) -> Usage:
@@ -139,9 +134,3 @@ async def next_chunk(lines: AsyncIterator[str]) -> Chunk | None:
             raise LLMUnavailableError("The LLM provider failed mid-answer")
         return chunk
     return None
-
-
-def _first_error(exc: ValidationError) -> str:
-    error = exc.errors(include_url=False, include_input=False)[0]
-    where = ".".join(str(part) for part in error["loc"])
-    return f"{where}: {error['msg']}" if where else error["msg"]

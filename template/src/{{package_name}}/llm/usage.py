@@ -9,6 +9,8 @@ class Usage:
     completion_tokens: int = 0
     cached_tokens: int = 0
     """Of the prompt tokens, those the provider read from its prompt cache."""
+    cache_write_tokens: int = 0
+    """Of the prompt tokens, those the provider wrote to its prompt cache (Anthropic charges them more)."""
     cost_usd: float = 0.0
     """At the prices of the model that answered; 0 until priced."""
 
@@ -21,6 +23,7 @@ class Usage:
             self.prompt_tokens + other.prompt_tokens,
             self.completion_tokens + other.completion_tokens,
             self.cached_tokens + other.cached_tokens,
+            self.cache_write_tokens + other.cache_write_tokens,
             round(self.cost_usd + other.cost_usd, 10),
         )
 
@@ -33,13 +36,17 @@ class Pricing:
     output_per_mtok: float
     cached_input_per_mtok: float | None = None
     """The price of cached input tokens, for models that have one; others pay the input price for them."""
+    cache_write_per_mtok: float | None = None
+    """The price of input tokens written to the prompt cache, for models that have one; else the input price."""
 
     def priced(self, usage: Usage) -> Usage:
         """`usage` with its cost at these prices."""
         cached = usage.cached_tokens if self.cached_input_per_mtok is not None else 0
+        written = usage.cache_write_tokens if self.cache_write_per_mtok is not None else 0
         cost = (
-            (usage.prompt_tokens - cached) * self.input_per_mtok
+            (usage.prompt_tokens - cached - written) * self.input_per_mtok
             + cached * (self.cached_input_per_mtok or 0.0)
+            + written * (self.cache_write_per_mtok or 0.0)
             + usage.completion_tokens * self.output_per_mtok
         )
         return replace(usage, cost_usd=round(cost / 1_000_000, 8))
