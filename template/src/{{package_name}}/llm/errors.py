@@ -37,6 +37,14 @@ class ProviderLacksAPIError(LLMError):
         super().__init__(f"The model's provider ({provider}) has no {api} API")
 
 
+class UnsupportedParameterError(LLMError):
+    """A request parameter the model's provider has no equivalent of: refused, never dropped in silence."""
+
+    def __init__(self, parameter: str, why: str) -> None:
+        super().__init__("The model's provider cannot take a parameter of this request")
+        self.reason = f"{parameter}: {why}"
+
+
 class ServerStoppingError(LLMError):
     """The server is stopping and its grace period is nearly over: a stream still open is ended (shutdown.py)."""
 
