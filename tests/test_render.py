@@ -57,6 +57,7 @@ DEFAULT_FILES = (
         "src/my_llm_service/limiter/store.py",
         "src/my_llm_service/limiter/tiers.py",
         "src/my_llm_service/llm/__init__.py",
+        "src/my_llm_service/llm/calls.py",
         "src/my_llm_service/llm/client.py",
         "src/my_llm_service/llm/completion.py",
         "src/my_llm_service/llm/errors.py",
@@ -71,6 +72,7 @@ DEFAULT_FILES = (
         "src/my_llm_service/llm/settings.py",
         "src/my_llm_service/llm/stream.py",
         "src/my_llm_service/llm/usage.py",
+        "src/my_llm_service/llm/wire.py",
         "src/my_llm_service/logs.py",
         "src/my_llm_service/budgeted_llm.py",
         "src/my_llm_service/inprocess_openai.py",
@@ -327,6 +329,38 @@ def test_redis_limiter_renders_its_module_tests_settings_and_client(render: Rend
     readme = (project / "README.md").read_text()
     assert "`REDIS_URL`" in readme
     assert "`RATE_LIMIT_FAIL_OPEN`" in readme
+
+
+# Claude beside the default provider: its adapter, the router, its fake upstream and tests.
+ANTHROPIC_FILES = {
+    "src/my_llm_service/llm/anthropic_adapter.py",
+    "src/my_llm_service/llm/anthropic_client.py",
+    "src/my_llm_service/llm/anthropic_request.py",
+    "src/my_llm_service/llm/anthropic_wire.py",
+    "src/my_llm_service/llm/router.py",
+    "tests/support/anthropic_upstream.py",
+    "tests/test_anthropic.py",
+}
+
+
+def test_anthropic_as_an_extra_provider_renders_its_adapter_router_dependency_and_settings(render: Render) -> None:
+    project = render(extra_llm_providers=["anthropic"])
+
+    assert files_of(project) == DEFAULT_FILES | ANTHROPIC_FILES
+    assert any(dependency.startswith("anthropic") for dependency in dependencies_of(project))
+    settings = (project / "src/my_llm_service/llm/settings.py").read_text()
+    assert 'PROVIDERS = ["openai", "anthropic"]' in settings
+    assert "ANTHROPIC_API_KEY=" in (project / ".env.example").read_text()
+    assert "ANTHROPIC_API_KEY" in (project / "README.md").read_text()
+
+
+def test_one_provider_leaves_no_trace_of_the_others(render: Render) -> None:
+    project = render()
+
+    assert not any(dependency.startswith("anthropic") for dependency in dependencies_of(project))
+    for name in files_of(project) - {".copier-answers.yml"}:
+        text = (project / name).read_text()
+        assert not re.search(r"anthropic|claude|llm\.router", text, re.IGNORECASE), f"another provider in {name}"
 
 
 def test_memory_limiter_leaves_no_trace_of_redis(render: Render) -> None:

@@ -31,7 +31,7 @@ class WrongModelKindError(LLMError):
 
 
 class ProviderLacksAPIError(LLMError):
-    """The provider serving the model has no such API (Anthropic has no Embeddings or Responses API)."""
+    """The provider serving the model has no such API (embeddings asked of a provider without them)."""
 
     def __init__(self, provider: str, api: str) -> None:
         super().__init__(f"The model's provider ({provider}) has no {api} API")

@@ -24,7 +24,7 @@ class ModelSpec(BaseModel):
     cached_input_price_per_mtok: Annotated[float | None, Field(ge=0)] = None
     """USD per 1M cached input tokens (usage.prompt_tokens_details.cached_tokens); unset: the input price."""
     cache_write_price_per_mtok: Annotated[float | None, Field(ge=0)] = None
-    """USD per 1M input tokens written to the prompt cache (Anthropic's cache_creation_input_tokens); unset:
+    """USD per 1M input tokens written to the prompt cache, for providers that price them apart; unset:
     the input price."""
     max_output_tokens: Annotated[int, Field(gt=0)] = 4096
     """The most a call writes when it asks for no `max_tokens`: what a budget reserves for its answer."""

@@ -10,7 +10,7 @@ class Usage:
     cached_tokens: int = 0
     """Of the prompt tokens, those the provider read from its prompt cache."""
     cache_write_tokens: int = 0
-    """Of the prompt tokens, those the provider wrote to its prompt cache (Anthropic charges them more)."""
+    """Of the prompt tokens, those the provider wrote to its prompt cache (some price them apart)."""
     cost_usd: float = 0.0
     """At the prices of the model that answered; 0 until priced."""
 
