@@ -256,6 +256,11 @@ def bench(session: nox.Session) -> None:
             targets += ["--budget-redis-service", f"api_key + redis + tokens + budget={redis}"]
         else:
             session.log("bench: skipping api_key + redis: copier.yml does not offer limiter_backend=redis yet")
+        if "anthropic" in choices("extra_llm_providers"):
+            claude = workdir / "claude"
+            render(session, {"extra_llm_providers": '["anthropic"]'}, claude)
+            sync(session, claude, "--no-dev")
+            targets += ["--claude-service", f"api_key + memory, Claude={claude}"]
         run = ROOT / "bench" / "run.py"
         session.run("python", str(run), "--floor-project", str(default), *targets, *session.posargs)
     finally:

@@ -1,7 +1,7 @@
 """CPU time per request of one ASGI app, in process: no sockets, no load generator, no stub process.
 
-The app is called directly as ASGI, and the HTTP client the openai SDK uses (httpx2) answers at once
-with the stub's completion, so everything else, the SDK included, runs as in production. On a shared
+The app is called directly as ASGI, and the HTTP client the SDKs use (httpx2) answers at once with the
+stub's completion (or its Anthropic message), so everything else, the SDK included, runs as in production. On a shared
 machine this figure moves far less than wall-clock throughput, which makes it the one to compare
 before and after a change. Run with the rendered project's Python, in the environment the service
 would get (run.py does both):
@@ -22,12 +22,14 @@ from typing import Any
 import httpx2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stub_upstream import COMPLETION, STREAM, asks_for_stream
+from stub_upstream import COMPLETION, MESSAGE, STREAM, asks_for_messages, asks_for_stream
 
 CHAT_BODY = '{"message": "Hello!", "temperature": 0.7, "max_tokens": 64}'
 
 
 async def instant_send(self: httpx2.AsyncClient, request: httpx2.Request, **_: Any) -> httpx2.Response:
+    if asks_for_messages(request.url.path):
+        return httpx2.Response(200, content=MESSAGE, headers={"content-type": "application/json"}, request=request)
     if asks_for_stream(request.content):
         return httpx2.Response(200, content=STREAM, headers={"content-type": "text/event-stream"}, request=request)
     return httpx2.Response(200, content=COMPLETION, headers={"content-type": "application/json"}, request=request)

@@ -4,7 +4,7 @@ Started by `nox -s bench`, which renders the projects first; by hand:
 
     python bench/run.py --floor-project /tmp/p --service "api_key + memory=/tmp/p" \
         [--redis-service "api_key + redis=/tmp/q"] [--budget-redis-service "redis + budget=/tmp/q"] \
-        [--metrics-off-service "metrics off=/tmp/p"] \
+        [--metrics-off-service "metrics off=/tmp/p"] [--claude-service "claude=/tmp/c"] \
         [--duration 10] [--warmup 3] [--rounds 3] [--keep-logs DIR]
 
 Every server runs from a rendered project's own virtualenv (so the floor and the services share every
@@ -67,6 +67,8 @@ class Route:
     """The floor's route this one is measured against (in process)."""
     load: bool = True
     """Also measured under load (wrk); else in process only."""
+    floor_in_target: bool = False
+    """The floor runs from the target project's virtualenv (its route needs a library only that one has)."""
 
 
 # max_tokens leaves room for the stub's 50 completion tokens (more would be a malformed reply).
@@ -81,6 +83,10 @@ CHAT = Route("/chat", "/chat", json.dumps(CHAT_BODY), "benchmark stub.")
 V1 = Route("/v1", "/v1/chat/completions", json.dumps(V1_BODY), "benchmark stub.")
 V1_STREAM = Route("/v1 stream", "/v1/chat/completions", json.dumps({**V1_BODY, "stream": True}), "data: [DONE]")
 CHAT_STREAM = Route("/chat/stream", "/chat/stream", json.dumps(CHAT_BODY), "event: done", load=False)
+# /chat answered by Claude (a model of provider anthropic), against the floor's AsyncAnthropic call.
+CLAUDE_CHAT = Route(
+    "/chat on Claude", "/chat", json.dumps(CHAT_BODY), "benchmark stub.", "/claude", load=False, floor_in_target=True
+)
 # bench/three_calls.py, copied into the project's pipelines/: three LLM calls a request.
 PIPELINE = Route(
     "3-call pipeline", "/bench/three-calls", json.dumps(CHAT_BODY), "benchmark stub.", "/three-calls", load=False
@@ -270,9 +276,9 @@ def cpu_pairs(floor: Target, targets: list[Target], pairs: int, requests: int) -
         for target in targets:  # interleaved, so a noisy minute hits a floor run as much as a target run
             print(f"bench: in-process pair {pair}/{pairs}: {target.name} ...", flush=True)
             floor_route = replace(floor.route, path=target.route.floor_path)
-            measured[target.name].append(
-                (cpu_in_process(replace(floor, route=floor_route), requests), cpu_in_process(target, requests))
-            )
+            python = target.python if target.route.floor_in_target else floor.python
+            floor_cpu = cpu_in_process(replace(floor, route=floor_route, python=python), requests)
+            measured[target.name].append((floor_cpu, cpu_in_process(target, requests)))
     return measured
 
 
@@ -308,6 +314,8 @@ BENCH_TIER = {"requests_per_minute": 1_000_000_000}
 BUDGET_TIER = {**BENCH_TIER, "tokens_per_minute": 10**15, "usd_per_day": 1e9, "usd_per_month": 1e9}
 BUDGET_ENV = {"RATE_LIMIT_TIERS": json.dumps({"bench": BUDGET_TIER})}
 METRICS_OFF_ENV = {"METRICS_ENABLED": "false"}
+CLAUDE_MODEL = {"provider": "anthropic", "input_price_per_mtok": 1.0, "output_price_per_mtok": 5.0}
+CLAUDE_ENV = {"LLM_MODELS": json.dumps({"claude-haiku-4-5": CLAUDE_MODEL}), "LLM_MODEL": "claude-haiku-4-5"}
 
 
 def service_env(stub_port: int, redis_port: int | None, overrides: dict[str, str]) -> dict[str, str]:
@@ -316,6 +324,8 @@ def service_env(stub_port: int, redis_port: int | None, overrides: dict[str, str
         "FAKE_LLM": "false",
         "OPENAI_API_KEY": "bench",
         "OPENAI_BASE_URL": f"http://127.0.0.1:{stub_port}/v1",
+        "ANTHROPIC_API_KEY": "bench",
+        "ANTHROPIC_BASE_URL": f"http://127.0.0.1:{stub_port}",
         "API_KEYS": json.dumps({digest: {"user": "bench", "tier": "bench"}}),
         "RATE_LIMIT_TIERS": json.dumps({"bench": BENCH_TIER}),
         "DEFAULT_TIER": "bench",
@@ -420,6 +430,13 @@ def main() -> None:
         help="a redis project measured with a token limit and USD budgets",
     )
     parser.add_argument(
+        "--claude-service",
+        action="append",
+        default=[],
+        metavar="NAME=DIR",
+        help="a project with Claude (extra_llm_providers=anthropic), measured on /chat answered by Claude",
+    )
+    parser.add_argument(
         "--metrics-off-service",
         action="append",
         default=[],
@@ -458,7 +475,10 @@ def main() -> None:
         all_targets = []
         for name, project, redis, route, overrides in targets(args):
             if project is None:
-                env = {"OPENAI_BASE_URL": f"http://127.0.0.1:{stub_port}/v1"}
+                env = {
+                    "OPENAI_BASE_URL": f"http://127.0.0.1:{stub_port}/v1",
+                    "ANTHROPIC_BASE_URL": f"http://127.0.0.1:{stub_port}",
+                }
                 all_targets.append(Target(name, floor_python, "floor:app", BENCH_DIR, env, route))
             else:
                 env = service_env(stub_port, start_redis(servers, workdir) if redis else None, overrides)
@@ -537,6 +557,9 @@ def targets(args: argparse.Namespace) -> Iterator[tuple[str, Path | None, bool, 
         *((spec, True, BUDGET_ENV) for spec in args.budget_redis_service),
         *((spec, False, METRICS_OFF_ENV) for spec in args.metrics_off_service),
     ]
+    for spec in args.claude_service:
+        name, _, directory = spec.partition("=")
+        yield name, Path(directory), False, CLAUDE_CHAT, CLAUDE_ENV
     for spec, redis, overrides in specs:
         name, _, directory = spec.partition("=")
         yield name, Path(directory), redis, CHAT, overrides

@@ -1,4 +1,5 @@
-"""An OpenAI-compatible upstream for the benchmark: POST /v1/chat/completions answers after a fixed delay.
+"""An OpenAI-compatible upstream for the benchmark: POST /v1/chat/completions answers after a fixed delay
+(and POST /v1/messages, Anthropic's, with the same answer).
 
 Plain asyncio (uvloop when installed) and HTTP/1.1 keep-alive, no framework: it must cost far less per
 request than anything it is compared against, so that it is never the bottleneck. `run.py` measures it
@@ -59,6 +60,24 @@ STREAM = (
     + b"data: [DONE]\n\n"
 )
 
+# The same answer from Anthropic's Messages API (POST /v1/messages), for the Claude targets.
+MESSAGE = json.dumps(
+    {
+        "id": "msg_bench",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude-haiku-4-5",
+        "content": [{"type": "text", "text": "Hello from the benchmark stub."}],
+        "stop_reason": "end_turn",
+        "stop_sequence": None,
+        "usage": {"input_tokens": USAGE["prompt_tokens"], "output_tokens": USAGE["completion_tokens"]},
+    }
+).encode()
+
+
+def asks_for_messages(path: str) -> bool:
+    return path.endswith("/v1/messages")
+
 
 def _response(content_type: bytes, body: bytes) -> bytes:
     head = b"HTTP/1.1 200 OK\r\ncontent-type: " + content_type + b"\r\ncontent-length: " + str(len(body)).encode()
@@ -67,6 +86,7 @@ def _response(content_type: bytes, body: bytes) -> bytes:
 
 RESPONSE = _response(b"application/json", COMPLETION)
 STREAM_RESPONSE = _response(b"text/event-stream", STREAM)
+MESSAGE_RESPONSE = _response(b"application/json", MESSAGE)
 
 
 def asks_for_stream(body: bytes) -> bool:
@@ -115,6 +135,8 @@ class StubProtocol(asyncio.Protocol):
                 continue
             ok = request_line.startswith(b"POST ") and b"/chat/completions " in request_line
             response = (STREAM_RESPONSE if asks_for_stream(body) else RESPONSE) if ok else NOT_FOUND
+            if request_line.startswith(b"POST ") and b"/v1/messages " in request_line:
+                response = MESSAGE_RESPONSE
             asyncio.get_running_loop().call_later(self.delay, self._answer, response)
 
     def _answer(self, response: bytes) -> None:
