@@ -63,8 +63,7 @@ async def claude(body: ChatRequest) -> ChatResponse:
     message = await app.state.claude.messages.create(
         model="claude-haiku-4-5",
         messages=[{"role": "user", "content": body.message}],
-        temperature=body.temperature,
-        max_tokens=body.max_tokens,
+        max_tokens=body.max_tokens,  # Claude takes no temperature (Anthropic's API 2026-10-21)
     )
     text = "".join(block.text for block in message.content if block.type == "text")
     usage = message.usage

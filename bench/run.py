@@ -84,8 +84,9 @@ V1 = Route("/v1", "/v1/chat/completions", json.dumps(V1_BODY), "benchmark stub."
 V1_STREAM = Route("/v1 stream", "/v1/chat/completions", json.dumps({**V1_BODY, "stream": True}), "data: [DONE]")
 CHAT_STREAM = Route("/chat/stream", "/chat/stream", json.dumps(CHAT_BODY), "event: done", load=False)
 # /chat answered by Claude (a model of provider anthropic), against the floor's AsyncAnthropic call.
+CLAUDE_BODY = {"message": "Hello!", "max_tokens": 64}  # Claude takes no temperature (Anthropic's API 2026-10-21)
 CLAUDE_CHAT = Route(
-    "/chat on Claude", "/chat", json.dumps(CHAT_BODY), "benchmark stub.", "/claude", load=False, floor_in_target=True
+    "/chat on Claude", "/chat", json.dumps(CLAUDE_BODY), "benchmark stub.", "/claude", load=False, floor_in_target=True
 )
 # bench/three_calls.py, copied into the project's pipelines/: three LLM calls a request.
 PIPELINE = Route(

@@ -1,6 +1,6 @@
 """Request and response bodies of /chat."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -27,10 +27,18 @@ class ChatRequest(BaseModel):
 
     message: Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_not_blank)]
     system_prompt: Annotated[str | None, Field(max_length=2000)] = None
-    temperature: Annotated[float, Field(ge=0, le=2)] = 0.7
+    temperature: Annotated[float | None, Field(ge=0, le=2)] = None
+    """Unset: the model's own default (some models, Claude's, take none at all)."""
     max_tokens: Annotated[int, Field(ge=1, le=4000)] = 1000
     model: Annotated[str | None, Field(min_length=1, max_length=200)] = None
     """A configured model (see LLM_MODELS); unset: the default (LLM_MODEL)."""
+
+    def params(self) -> dict[str, Any]:
+        """The Chat Completions parameters it sets (besides messages and model)."""
+        params: dict[str, Any] = {"max_tokens": self.max_tokens}
+        if self.temperature is not None:
+            params["temperature"] = self.temperature
+        return params
 
     def to_messages(self) -> list[Message]:
         messages: list[Message] = []

@@ -15,9 +15,7 @@ CHAT_ERRORS = error_responses(400, 401, 403, 404, 413, 422, 429, 502, 503, 504)
 # `response_model` (and encode it through a dict) if the route returned the model.
 @router.post("/chat", response_model=ChatResponse, responses=CHAT_ERRORS)
 async def chat(body: ChatRequest, caller: AdmittedChatCaller, llm: LLM) -> Response:
-    completion = await llm.complete(
-        body.to_messages(), body.model, temperature=body.temperature, max_tokens=body.max_tokens
-    )
+    completion = await llm.complete(body.to_messages(), body.model, **body.params())
     answer = ChatResponse(
         response=completion.text,
         model=completion.model,
