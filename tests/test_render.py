@@ -60,6 +60,7 @@ DEFAULT_FILES = (
         "src/my_llm_service/llm/calls.py",
         "src/my_llm_service/llm/client.py",
         "src/my_llm_service/llm/completion.py",
+        "src/my_llm_service/llm/deployments.py",
         "src/my_llm_service/llm/errors.py",
         "src/my_llm_service/llm/estimate.py",
         "src/my_llm_service/llm/fake.py",
@@ -69,6 +70,7 @@ DEFAULT_FILES = (
         "src/my_llm_service/llm/openai_wire.py",
         "src/my_llm_service/llm/port.py",
         "src/my_llm_service/llm/provider.py",
+        "src/my_llm_service/llm/router.py",
         "src/my_llm_service/llm/settings.py",
         "src/my_llm_service/llm/stream.py",
         "src/my_llm_service/llm/usage.py",
@@ -331,13 +333,12 @@ def test_redis_limiter_renders_its_module_tests_settings_and_client(render: Rend
     assert "`RATE_LIMIT_FAIL_OPEN`" in readme
 
 
-# Claude beside the default provider: its adapter, the router, its fake upstream and tests.
+# Claude beside the default provider: its adapter, its fake upstream and tests.
 ANTHROPIC_FILES = {
     "src/my_llm_service/llm/anthropic_adapter.py",
     "src/my_llm_service/llm/anthropic_client.py",
     "src/my_llm_service/llm/anthropic_request.py",
     "src/my_llm_service/llm/anthropic_wire.py",
-    "src/my_llm_service/llm/router.py",
     "tests/support/anthropic_upstream.py",
     "tests/test_anthropic.py",
 }
@@ -360,7 +361,7 @@ def test_one_provider_leaves_no_trace_of_the_others(render: Render) -> None:
     assert not any(dependency.startswith("anthropic") for dependency in dependencies_of(project))
     for name in files_of(project) - {".copier-answers.yml"}:
         text = (project / name).read_text()
-        assert not re.search(r"anthropic|claude|llm\.router", text, re.IGNORECASE), f"another provider in {name}"
+        assert not re.search(r"anthropic|claude", text, re.IGNORECASE), f"another provider in {name}"
 
 
 def test_memory_limiter_leaves_no_trace_of_redis(render: Render) -> None:

@@ -11,6 +11,22 @@ from .errors import UnknownModelError, WrongModelKindError
 from .usage import Pricing
 
 
+class Deployment(BaseModel):
+    """One place that serves a model (an entry's `deployments`): its calls spread over them by weight."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    provider: Annotated[str | None, Field(min_length=1)] = None
+    """Unset: the model's."""
+    upstream_model: Annotated[str | None, Field(min_length=1)] = None
+    """Unset: the model's (on Azure, the deployment's name)."""
+    base_url: Annotated[str | None, Field(min_length=1)] = None
+    """Unset: the provider's setting (OPENAI_BASE_URL, AZURE_OPENAI_ENDPOINT, ANTHROPIC_BASE_URL)."""
+    api_key_env: Annotated[str | None, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")] = None
+    """The environment variable holding its key; unset: the provider's key."""
+    weight: Annotated[int, Field(ge=1)] = 1
+
+
 class ModelSpec(BaseModel):
     """One entry of LLM_MODELS."""
 
@@ -34,6 +50,8 @@ class ModelSpec(BaseModel):
     """Models tried in this order, once each, when this one fails transiently."""
     provider: Annotated[str | None, Field(min_length=1)] = None
     """Which of the service's providers serves the model (llm/provider.py); unset: the default provider."""
+    deployments: tuple[Deployment, ...] = ()
+    """Where it is served, when that is several places (llm/deployments.py); none: the provider's one."""
 
     @model_validator(mode="after")
     def _chat_has_output_price(self) -> Self:
@@ -63,6 +81,11 @@ class Target:
     """The provider that serves it; None: the default provider."""
     max_output_tokens: int = 4096
     """The model's max_output_tokens in LLM_MODELS (what a provider that requires a limit is sent)."""
+    deployments: tuple[Deployment, ...] = ()
+    base_url: str | None = None
+    """The provider's base URL for this call; None: its setting's."""
+    api_key_env: str | None = None
+    """The environment variable holding the key for this call; None: the provider's key."""
 
 
 def check_models(models: Mapping[str, ModelSpec], default: str, default_embedding: str | None = None) -> None:
@@ -134,4 +157,5 @@ class Models:
 
     def target(self, name: str, deadline: float) -> Target:
         spec = self._models[name]
-        return Target(name, spec.upstream_model or name, deadline, spec.provider, spec.max_output_tokens)
+        upstream_model = spec.upstream_model or name
+        return Target(name, upstream_model, deadline, spec.provider, spec.max_output_tokens, spec.deployments)
