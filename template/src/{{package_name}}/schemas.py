@@ -28,7 +28,7 @@ class ChatRequest(BaseModel):
     message: Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_not_blank)]
     system_prompt: Annotated[str | None, Field(max_length=2000)] = None
     temperature: Annotated[float | None, Field(ge=0, le=2)] = None
-    """Unset: the model's own default (some models, Claude's, take none at all)."""
+    """Unset: the model's own default (some models take none at all)."""
     max_tokens: Annotated[int, Field(ge=1, le=4000)] = 1000
     model: Annotated[str | None, Field(min_length=1, max_length=200)] = None
     """A configured model (see LLM_MODELS); unset: the default (LLM_MODEL)."""

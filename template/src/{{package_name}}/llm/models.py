@@ -21,7 +21,7 @@ class Deployment(BaseModel):
     upstream_model: Annotated[str | None, Field(min_length=1)] = None
     """Unset: the model's (on Azure, the deployment's name)."""
     base_url: Annotated[str | None, Field(min_length=1)] = None
-    """Unset: the provider's setting (OPENAI_BASE_URL, AZURE_OPENAI_ENDPOINT, ANTHROPIC_BASE_URL)."""
+    """Unset: the provider's own base URL setting."""
     api_key_env: Annotated[str | None, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")] = None
     """The environment variable holding its key; unset: the provider's key."""
     weight: Annotated[int, Field(ge=1)] = 1
