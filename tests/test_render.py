@@ -135,6 +135,7 @@ DEFAULT_FILES = (
         "tests/test_key_file.py",
         "tests/test_keys.py",
         "tests/test_metrics.py",
+        "tests/test_deployments.py",
         "tests/test_models.py",
         "tests/test_observability.py",
         "tests/test_openai_api.py",

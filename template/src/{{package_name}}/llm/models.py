@@ -19,7 +19,7 @@ class Deployment(BaseModel):
     provider: Annotated[str | None, Field(min_length=1)] = None
     """Unset: the model's."""
     upstream_model: Annotated[str | None, Field(min_length=1)] = None
-    """Unset: the model's (on Azure, the deployment's name)."""
+    """Unset: the model's (the name sent upstream)."""
     base_url: Annotated[str | None, Field(min_length=1)] = None
     """Unset: the provider's own base URL setting."""
     api_key_env: Annotated[str | None, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")] = None
