@@ -2,7 +2,8 @@
 
 Code written for the SDK (or for pydantic-ai, instructor, LangChain, which drive it) runs inside a
 pipeline with the same fallbacks, retries, limits, metering, metrics and traces as `llm.complete`:
-its HTTP client's transport hands each Chat Completions request to the LLM, and answers as /v1 does.
+its HTTP client's transport hands each Chat Completions, Responses or Embeddings request to the LLM, and
+answers as /v1 does.
 """
 
 import json
@@ -12,13 +13,20 @@ from typing import Any, Protocol
 import httpx2
 import openai
 
-from .errors import ApiError, ErrorCode, api_error_for, openai_error_event
-from .llm.port import ChatBody, Embeddings, EmbeddingsBody, Reply
+from .errors import ApiError, ErrorCode, api_error_for, openai_error_event, responses_error_event
+from .llm.port import ChatBody, Embeddings, EmbeddingsBody, Reply, ResponsesBody
 from .llm.stream import LLMStream
-from .openai_shape import IN_PROCESS_HOST, OPENAI_API_PREFIX, chat_completion_events, openai_error_content
+from .openai_shape import (
+    IN_PROCESS_HOST,
+    OPENAI_API_PREFIX,
+    chat_completion_events,
+    openai_error_content,
+    response_events,
+)
 
 _CHAT_COMPLETIONS = f"{OPENAI_API_PREFIX}/chat/completions"
 _EMBEDDINGS = f"{OPENAI_API_PREFIX}/embeddings"
+_RESPONSES = f"{OPENAI_API_PREFIX}/responses"
 
 
 class ChatCalls(Protocol):
@@ -27,6 +35,10 @@ class ChatCalls(Protocol):
     async def open_stream(self, body: ChatBody, model: str | None = None) -> LLMStream: ...
 
     async def embeddings(self, body: EmbeddingsBody, model: str | None = None) -> Embeddings: ...
+
+    async def response(self, body: ResponsesBody, model: str | None = None) -> Reply: ...
+
+    async def open_response_stream(self, body: ResponsesBody, model: str | None = None) -> LLMStream: ...
 
 
 def in_process_client(llm: ChatCalls) -> openai.AsyncOpenAI:
@@ -44,17 +56,20 @@ class _Transport(httpx2.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         try:
-            if request.method != "POST" or request.url.path not in (_CHAT_COMPLETIONS, _EMBEDDINGS):
+            if request.method != "POST" or request.url.path not in (_CHAT_COMPLETIONS, _RESPONSES, _EMBEDDINGS):
                 raise ApiError(404, ErrorCode.NOT_FOUND, f"{request.url.path} is not served in the process")
             body = json.loads(await request.aread())
             model = body.get("model")
             if request.url.path == _EMBEDDINGS:
-                embeddings = await self._llm.embeddings(body, model)
-                return httpx2.Response(200, headers={"content-type": "application/json"}, content=embeddings.body())
+                return _json(await self._llm.embeddings(body, model))
+            if request.url.path == _RESPONSES:
+                if body.get("stream"):
+                    stream = await self._llm.open_response_stream(body, model)
+                    return _streamed(response_events(stream, error_event=responses_error_event), stream)
+                return _json(await self._llm.response(body, model))
             if body.get("stream"):
                 return await self._stream(body, model)
-            reply = await self._llm.reply(body, model)
-            return httpx2.Response(200, headers={"content-type": "application/json"}, content=reply.body())
+            return _json(await self._llm.reply(body, model))
         except Exception as exc:
             error = api_error_for(exc)
             content = openai_error_content(error.status_code, error.error_code, error.message, error.details)
@@ -64,8 +79,17 @@ class _Transport(httpx2.AsyncBaseTransport):
         stream = await self._llm.open_stream(body, model)
         options = body.get("stream_options")
         include_usage = isinstance(options, dict) and options.get("include_usage") is True
-        events = chat_completion_events(stream, include_usage=include_usage, error_event=openai_error_event)
-        return httpx2.Response(200, headers={"content-type": "text/event-stream"}, stream=_Events(events, stream))
+        return _streamed(
+            chat_completion_events(stream, include_usage=include_usage, error_event=openai_error_event), stream
+        )
+
+
+def _json(reply: Reply | Embeddings) -> httpx2.Response:
+    return httpx2.Response(200, headers={"content-type": "application/json"}, content=reply.body())
+
+
+def _streamed(events: AsyncIterator[bytes], stream: LLMStream) -> httpx2.Response:
+    return httpx2.Response(200, headers={"content-type": "text/event-stream"}, stream=_Events(events, stream))
 
 
 class _Events(httpx2.AsyncByteStream):

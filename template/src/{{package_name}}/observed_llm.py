@@ -20,7 +20,7 @@ from .context import CURRENT_CONTEXT
 from .errors import LLM_ERRORS
 from .llm.errors import LLMError
 from .llm.models import Models, Target
-from .llm.port import ChatBody, Embeddings, EmbeddingsBody, Provider, Reply
+from .llm.port import ChatBody, Embeddings, EmbeddingsBody, Provider, Reply, ResponsesBody
 from .llm.stream import LLMStream
 from .llm.usage import Usage
 from .metrics import Metrics
@@ -40,15 +40,28 @@ class ObservedProvider:
         self._metrics = metrics
 
     async def chat(self, target: Target, body: ChatBody) -> Reply:
-        reply, usage = await self._whole(
-            target, "chat", self._provider.chat(target, body), lambda reply: reply.completion.usage
-        )
-        return replace(reply, completion=replace(reply.completion, usage=usage))
+        return await self._reply(target, "chat", self._provider.chat(target, body))
 
     async def chat_stream(self, target: Target, body: ChatBody) -> LLMStream:
-        call = _UpstreamCall(target, self._metrics)
+        return await self._stream(target, "chat", self._provider.chat_stream(target, body))
+
+    async def embed(self, target: Target, body: EmbeddingsBody) -> Embeddings:
+        embeddings, usage = await self._whole(
+            target, "embeddings", self._provider.embed(target, body), lambda embeddings: embeddings.usage
+        )
+        return replace(embeddings, usage=usage)
+
+    async def respond(self, target: Target, body: ResponsesBody) -> Reply:
+        return await self._reply(target, "responses", self._provider.respond(target, body))
+
+    async def respond_stream(self, target: Target, body: ResponsesBody) -> LLMStream:
+        return await self._stream(target, "responses", self._provider.respond_stream(target, body))
+
+    async def _stream(self, target: Target, operation: str, opened: Awaitable[LLMStream]) -> LLMStream:
+        """A stream, observed from its opening to its end however it ends, priced at its model's prices."""
+        call = _UpstreamCall(target, self._metrics, operation)
         try:
-            stream = await self._provider.chat_stream(target, body)
+            stream = await opened
         except BaseException as exc:
             call.failed(exc)
             raise
@@ -57,11 +70,9 @@ class ObservedProvider:
         stream.on_end(call.stream_ended)
         return stream
 
-    async def embed(self, target: Target, body: EmbeddingsBody) -> Embeddings:
-        embeddings, usage = await self._whole(
-            target, "embeddings", self._provider.embed(target, body), lambda embeddings: embeddings.usage
-        )
-        return replace(embeddings, usage=usage)
+    async def _reply(self, target: Target, operation: str, answer: Awaitable[Reply]) -> Reply:
+        reply, usage = await self._whole(target, operation, answer, lambda reply: reply.completion.usage)
+        return replace(reply, completion=replace(reply.completion, usage=usage))
 
     async def _whole(
         self, target: Target, operation: str, answer: Awaitable[A], used: Callable[[A], Usage]

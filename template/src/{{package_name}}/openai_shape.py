@@ -85,6 +85,11 @@ def sse_data(data: Any) -> bytes:
     return b"data: " + json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode() + b"\n\n"
 
 
+def sse_event(kind: str, data: Any) -> bytes:
+    """An event of the Responses API's streams: its type as the SSE `event`, and as the data's `type`."""
+    return f"event: {kind}\n".encode() + sse_data(data)
+
+
 async def chat_completion_events(
     stream: LLMStream, *, include_usage: bool, error_event: Callable[[Exception], bytes]
 ) -> AsyncIterator[bytes]:
@@ -100,3 +105,15 @@ async def chat_completion_events(
         yield error_event(exc)
         return
     yield DONE
+
+
+async def response_events(stream: LLMStream, *, error_event: Callable[[Exception, int], bytes]) -> AsyncIterator[bytes]:
+    """The stream's Responses API events; a failure part-way ends it with `error_event`, numbered next."""
+    number = -1
+    try:
+        async for event in stream:
+            if isinstance(sequence := event.get("sequence_number"), int):
+                number = sequence
+            yield sse_event(str(event.get("type")), event)
+    except Exception as exc:
+        yield error_event(exc, number + 1)

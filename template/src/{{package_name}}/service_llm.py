@@ -18,7 +18,7 @@ from .inprocess_openai import in_process_client
 from .llm.completion import Completion, Messages
 from .llm.errors import LLMMalformedReplyError, falls_back
 from .llm.models import Models, Target
-from .llm.port import ChatBody, Embeddings, EmbeddingsBody, Provider, Reply
+from .llm.port import ChatBody, Embeddings, EmbeddingsBody, Provider, Reply, ResponsesBody
 from .llm.stream import LLMStream
 from .metrics import Metrics
 
@@ -86,7 +86,18 @@ class ServiceLLM:
 
     async def open_stream(self, body: ChatBody, model: str | None = None) -> LLMStream:
         """The reply to `body` as it is written, once its first chunk is in; close it when done."""
-        stream = await self._answer(model, lambda target: self._provider.chat_stream(target, body))
+        return self._kept(await self._answer(model, lambda target: self._provider.chat_stream(target, body)))
+
+    async def response(self, body: ResponsesBody, model: str | None = None) -> Reply:
+        """The whole `response` to a Responses API body (its own `model` is ignored: `model` names it)."""
+        return await self._answer(model, lambda target: self._provider.respond(target, body))
+
+    async def open_response_stream(self, body: ResponsesBody, model: str | None = None) -> LLMStream:
+        """The Responses API events answering `body`, once the model has written its first; close it when done."""
+        return self._kept(await self._answer(model, lambda target: self._provider.respond_stream(target, body)))
+
+    def _kept(self, stream: LLMStream) -> LLMStream:
+        """`stream`, among the open streams until it ends (interrupt_streams ends them at shutdown)."""
         self._open_streams.add(stream)
         stream.on_end(self._open_streams.discard)
         return stream

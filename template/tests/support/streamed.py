@@ -47,9 +47,10 @@ class StreamedReplies(Upstream):
     def default_reply(self) -> httpx2.Response:
         return self.streamed(*DEFAULT_CHUNKS) if self.requests[-1].get("stream") else super().default_reply()
 
-    def streamed(self, *events: Any) -> httpx2.Response:
+    def streamed(self, *events: Any, done: bool = True) -> httpx2.Response:
         """A streamed reply. Each event is a chunk (sent as `data:`), raw bytes (sent as they are),
-        a number (a pause of that many seconds) or an exception (the connection breaks there)."""
+        a number (a pause of that many seconds) or an exception (the connection breaks there); then
+        `data: [DONE]` unless not `done` (the Responses API sends none)."""
 
         async def body() -> AsyncIterator[bytes]:
             finished = False
@@ -62,7 +63,8 @@ class StreamedReplies(Upstream):
                     else:
                         yield event if isinstance(event, bytes) else f"data: {json.dumps(event)}\n\n".encode()
                 finished = True  # the reader may stop at [DONE] without asking for more
-                yield b"data: [DONE]\n\n"
+                if done:
+                    yield b"data: [DONE]\n\n"
             finally:
                 if not finished:
                     self.abandoned_streams += 1

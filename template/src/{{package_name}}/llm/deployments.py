@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from .errors import LLMError, LLMRateLimitedError, LLMTimeoutError, falls_back
 from .models import Deployment, Target
-from .port import ChatBody, Embeddings, EmbeddingsBody, Provider, Reply
+from .port import ChatBody, Embeddings, EmbeddingsBody, Provider, Reply, ResponsesBody
 from .stream import LLMStream
 
 COOLDOWN_SECONDS = 30.0
@@ -44,6 +44,12 @@ class Deployments:
 
     async def embed(self, target: Target, body: EmbeddingsBody) -> Embeddings:
         return await self._spread(target, lambda deployed: self._provider.embed(deployed, body))
+
+    async def respond(self, target: Target, body: ResponsesBody) -> Reply:
+        return await self._spread(target, lambda deployed: self._provider.respond(deployed, body))
+
+    async def respond_stream(self, target: Target, body: ResponsesBody) -> LLMStream:
+        return await self._spread(target, lambda deployed: self._provider.respond_stream(deployed, body))
 
     async def aclose(self) -> None:
         await self._provider.aclose()

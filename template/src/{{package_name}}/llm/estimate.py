@@ -18,6 +18,18 @@ def prompt_tokens(messages: Iterable[Any]) -> int:
     return estimate_tokens(" ".join(_message_text(message) for message in messages))
 
 
+def response_messages(body: dict[str, Any]) -> list[Any]:
+    """A Responses API body's `instructions` and `input` as messages, for `prompt_tokens`: its message
+    items as they are, a function call's arguments and a function's output as the content they add."""
+    items = body.get("input")
+    messages: list[Any] = [{"content": body.get("instructions")}]
+    for item in [{"content": items}] if isinstance(items, str) else items if isinstance(items, list) else ():
+        if isinstance(item, dict) and "content" not in item:
+            item = {"content": item.get("output", item.get("arguments"))}
+        messages.append(item)
+    return messages
+
+
 def input_tokens(texts: Any) -> int:
     """The tokens of an Embeddings `input`: a string, strings, or token arrays (counted as they are)."""
     if isinstance(texts, str):

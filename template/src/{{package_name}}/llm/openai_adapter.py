@@ -6,7 +6,7 @@ from the reply: openai_wire.py reads the reply once, strictly. The SDK's retries
 it would retry a 429 and hold the caller; calls.py retries transient failures only.
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 
 import httpx2
@@ -14,11 +14,24 @@ import openai
 
 from .calls import UpstreamCalls
 from .errors import LLMMalformedReplyError
+from .estimate import response_messages
 from .models import Target
 from .openai_errors import OPENAI_ERRORS
 from .openai_wire import next_chunk, read_embeddings, read_reply, read_usage
-from .port import ChatBody, Embeddings, EmbeddingsBody, Reply, max_completion_tokens
-from .stream import Chunk, LLMStream
+from .port import (
+    ChatBody,
+    Embeddings,
+    EmbeddingsBody,
+    Reply,
+    ResponsesBody,
+    max_completion_tokens,
+    max_output_tokens,
+)
+from .responses_wire import ResponsesTally, name_event, next_event, opening_events, read_response
+from .stream import ChatTally, Chunk, LLMStream
+
+Events = AsyncIterator[str]
+"""A stream's lines."""
 
 
 class OpenAIAdapter:
@@ -46,19 +59,37 @@ class OpenAIAdapter:
             "stream": True,
             "stream_options": {**options, "include_usage": True},
         }
-
-        async def start() -> tuple[httpx2.Response, AsyncIterator[str], Chunk]:
-            return await _start_stream(self._client, body)
-
-        # Until the first chunk is in, a stream fails (and is retried) like a plain call.
-        response, lines, first = await self._calls.call(target, start)
+        response, lines, first = await self._start_stream(target, "/chat/completions", body, _first_chunk)
         return LLMStream(
-            self._chunks(first, lines, target.name),
+            self._relayed(first, lines, next_chunk, _named_chunk(target.name)),
             response.aclose,
             model=target.name,
             messages=body.get("messages") or [],
-            read_usage=read_usage,
+            tally=ChatTally(read_usage),
             max_tokens=max_completion_tokens(body),
+            headers=response.headers,
+        )
+
+    async def respond(self, target: Target, body: ResponsesBody) -> Reply:
+        body = {**body, "model": target.upstream_model}
+
+        async def post() -> httpx2.Response:
+            return await self._client.post("/responses", cast_to=httpx2.Response, body=body)
+
+        response = await self._calls.call(target, post)
+        completion, raw_model = read_response(response.content, target.name, max_tokens=max_output_tokens(body))
+        return Reply(completion, response.content, raw_model, response.headers)
+
+    async def respond_stream(self, target: Target, body: ResponsesBody) -> LLMStream:
+        body = {**body, "model": target.upstream_model, "stream": True}
+        response, lines, opening = await self._start_stream(target, "/responses", body, opening_events)
+        return LLMStream(
+            self._relayed(opening, lines, next_event, lambda event: name_event(event, target.name)),
+            response.aclose,
+            model=target.name,
+            messages=response_messages(body),
+            tally=ResponsesTally(),
+            max_tokens=max_output_tokens(body),
             headers=response.headers,
         )
 
@@ -75,26 +106,56 @@ class OpenAIAdapter:
     async def aclose(self) -> None:
         await self._client.close()
 
-    async def _chunks(self, first: Chunk, lines: AsyncIterator[str], model: str) -> AsyncIterator[Chunk]:
-        """Every chunk, the first included, naming `model`; each gap between two gets the whole timeout."""
-        chunk: Chunk | None = first
-        while chunk is not None:
-            chunk["model"] = model
+    async def _start_stream(
+        self, target: Target, path: str, body: ChatBody, opening: Callable[[Events], Awaitable[list[Chunk]]]
+    ) -> tuple[httpx2.Response, Events, list[Chunk]]:
+        """Until its `opening` chunks are in, a stream fails (and is retried) like a plain call."""
+
+        async def start() -> tuple[httpx2.Response, Events, list[Chunk]]:
+            return await _post_stream(self._client, path, body, opening)
+
+        return await self._calls.call(target, start)
+
+    async def _relayed(
+        self,
+        first: list[Chunk],
+        lines: Events,
+        next_item: Callable[[Events], Awaitable[Chunk | None]],
+        name: Callable[[Chunk], None],
+    ) -> AsyncIterator[Chunk]:
+        """Every chunk, the first ones included, `name`d; each gap between two gets the whole timeout."""
+        for chunk in first:
+            name(chunk)
             yield chunk
-            chunk = await self._calls.next_in_time(next_chunk(lines))
+        while (following := await self._calls.next_in_time(next_item(lines))) is not None:
+            name(following)
+            yield following
 
 
-async def _start_stream(
-    client: openai.AsyncOpenAI, body: ChatBody
-) -> tuple[httpx2.Response, AsyncIterator[str], Chunk]:
-    """POST a streamed request; returns once its first chunk is in. A connection that breaks before
+def _named_chunk(model: str) -> Callable[[Chunk], None]:
+    def name(chunk: Chunk) -> None:
+        chunk["model"] = model
+
+    return name
+
+
+async def _first_chunk(lines: Events) -> list[Chunk]:
+    if (first := await next_chunk(lines)) is None:
+        raise LLMMalformedReplyError("empty stream")
+    return [first]
+
+
+async def _post_stream(
+    client: openai.AsyncOpenAI, path: str, body: ChatBody, opening: Callable[[Events], Awaitable[list[Chunk]]]
+) -> tuple[httpx2.Response, Events, list[Chunk]]:
+    """POST a streamed request; returns once its `opening` chunks are in. A connection that breaks before
     then raises the SDK's own connection error, so the call is retried like a whole one."""
     response: httpx2.Response = await client.post(
-        "/chat/completions", cast_to=httpx2.Response, body=body, stream=True, stream_cls=None
+        path, cast_to=httpx2.Response, body=body, stream=True, stream_cls=None
     )
     lines = response.aiter_lines()
     try:
-        first = await next_chunk(lines)
+        return response, lines, await opening(lines)
     except BaseException as exc:
         await response.aclose()
         if isinstance(exc, httpx2.TimeoutException):
@@ -102,7 +163,3 @@ async def _start_stream(
         if isinstance(exc, httpx2.TransportError):
             raise openai.APIConnectionError(request=response.request) from exc
         raise
-    if first is None:
-        await response.aclose()
-        raise LLMMalformedReplyError("empty stream")
-    return response, lines, first

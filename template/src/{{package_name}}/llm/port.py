@@ -1,5 +1,5 @@
-"""The port every provider adapter meets: OpenAI's request shapes in (Chat Completions, Embeddings), a
-reply or a stream out.
+"""The port every provider adapter meets: OpenAI's request shapes in (Chat Completions, Embeddings,
+Responses), a reply or a stream out.
 
 Requests are Chat Completions bodies (OpenAI's wire format is the lingua franca the routes, the
 pipelines and /v1 speak); an adapter translates them into its provider's own API and its replies back.
@@ -20,6 +20,8 @@ ChatBody = dict[str, Any]
 """A Chat Completions request body: `messages` and any parameter; `model` is the adapter's to set."""
 EmbeddingsBody = dict[str, Any]
 """An Embeddings request body: `input` and any parameter; `model` is the adapter's to set."""
+ResponsesBody = dict[str, Any]
+"""A Responses API request body: `input`, `instructions` and any parameter; `model` is the adapter's to set."""
 
 
 def named(raw: bytes, raw_model: str | None, model: str) -> bytes:
@@ -33,11 +35,12 @@ def named(raw: bytes, raw_model: str | None, model: str) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """A whole chat reply: what it says, and its body in OpenAI's `chat.completion` shape."""
+    """A whole reply: what it says, and its body in OpenAI's shape (a `chat.completion`, or a `response`
+    of the Responses API)."""
 
     completion: Completion
     raw: bytes
-    """The `chat.completion` JSON as the upstream sent it (translated to OpenAI's shape if need be)."""
+    """The JSON as the upstream sent it (translated to OpenAI's shape if need be)."""
     raw_model: str | None = None
     """`model` in `raw`."""
     headers: Mapping[str, str] = field(default_factory=dict)
@@ -79,10 +82,27 @@ class Provider(Protocol):
         """The embeddings of `body["input"]`, from `target`'s (embedding) model."""
         ...
 
+    async def respond(self, target: Target, body: ResponsesBody) -> Reply:
+        """A whole `response` of the Responses API (ProviderLacksAPIError from a provider without it)."""
+        ...
+
+    async def respond_stream(self, target: Target, body: ResponsesBody) -> LLMStream:
+        """A `response` as it is written: its events (`response.created`, ..., `response.completed`), once
+        the first is in."""
+        ...
+
     async def aclose(self) -> None: ...
 
 
 def max_completion_tokens(body: ChatBody) -> int | None:
     """The most completion tokens `body` allows, if it sets a limit."""
-    limit = body.get("max_completion_tokens") or body.get("max_tokens")
+    return _limit(body.get("max_completion_tokens") or body.get("max_tokens"))
+
+
+def max_output_tokens(body: ResponsesBody) -> int | None:
+    """The most output tokens (reasoning included) a Responses body allows, if it sets a limit."""
+    return _limit(body.get("max_output_tokens"))
+
+
+def _limit(limit: object) -> int | None:
     return limit if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 else None

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .models import ModelSpec, Target
-from .port import ChatBody, Embeddings, EmbeddingsBody, Provider, Reply
+from .port import ChatBody, Embeddings, EmbeddingsBody, Provider, Reply, ResponsesBody
 from .stream import LLMStream
 
 
@@ -48,6 +48,12 @@ class Router:
 
     async def embed(self, target: Target, body: EmbeddingsBody) -> Embeddings:
         return await self._adapter(target).embed(target, body)
+
+    async def respond(self, target: Target, body: ResponsesBody) -> Reply:
+        return await self._adapter(target).respond(target, body)
+
+    async def respond_stream(self, target: Target, body: ResponsesBody) -> LLMStream:
+        return await self._adapter(target).respond_stream(target, body)
 
     async def aclose(self) -> None:
         for adapter in self._adapters.values():

@@ -1,13 +1,13 @@
 """A reply arriving in chunks, whatever the provider and whoever reads it (a route, a pipeline).
 
 The chunks are OpenAI's `chat.completion.chunk` objects (an adapter for another API translates its
-events into them), each naming the model by its configured name. The stream adds them up as they pass:
-the text, the finish reason and, from the last chunk, the real usage.
+events into them), or the Responses API's events, each naming the model by its configured name. The
+stream's tally adds them up as they pass: the text, the finish reason and, at the end, the real usage.
 """
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 from .completion import Completion, Message
 from .errors import LLMMalformedReplyError
@@ -15,10 +15,25 @@ from .estimate import estimate_tokens, prompt_tokens
 from .usage import Pricing, Usage
 
 Chunk = dict[str, Any]
-"""One `chat.completion.chunk`, as a JSON object."""
+"""One `chat.completion.chunk` (or one event of a Responses stream), as a JSON object."""
 
 ReadUsage = Callable[[object], Usage]
 """The adapter's strict reading of a chunk's `usage` (raises LLMMalformedReplyError)."""
+
+
+class Tally(Protocol):
+    """What a stream's chunks add up to, in one API's shapes."""
+
+    delivered: list[str]
+    """Every text sent so far (what an abandoned stream is charged for)."""
+
+    def add(self, chunk: Chunk) -> str:
+        """Count `chunk` in; returns the answer's text it adds ("" for none)."""
+        ...
+
+    def completion(self, model: str, max_tokens: int | None) -> Completion:
+        """The whole completion, once the stream has ended; one without usage is a malformed reply."""
+        ...
 
 
 class LLMStream:
@@ -33,7 +48,7 @@ class LLMStream:
         *,
         model: str,
         messages: Iterable[Message],
-        read_usage: ReadUsage,
+        tally: Tally,
         max_tokens: int | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
@@ -44,7 +59,7 @@ class LLMStream:
         self.headers: Mapping[str, str] = headers or {}
         """The upstream's response headers (the HTTP edge chooses which to pass on)."""
         self._messages = messages
-        self._tally = _Tally(read_usage)
+        self._tally = tally
         self._max_tokens = max_tokens
         self._pricing: Pricing | None = None
         self.completion: Completion | None = None
@@ -121,8 +136,8 @@ class LLMStream:
 
 
 @dataclass(slots=True)
-class _Tally:
-    """What a stream's chunks add up to."""
+class ChatTally:
+    """What `chat.completion.chunk`s add up to."""
 
     read_usage: ReadUsage
     text: list[str] = field(default_factory=list)
@@ -152,12 +167,16 @@ class _Tally:
         return added
 
     def completion(self, model: str, max_tokens: int | None) -> Completion:
-        """The whole completion, once the stream has ended; one without usage is a malformed reply."""
-        if self.usage is None:
-            raise LLMMalformedReplyError("the stream ended without usage")
-        if max_tokens is not None and self.usage.completion_tokens > max_tokens:
-            raise LLMMalformedReplyError(f"usage.completion_tokens over the max_tokens of {max_tokens}")
-        return Completion("".join(self.text), model, self.usage, self.finish_reason or "stop")
+        return Completion("".join(self.text), model, ended_usage(self.usage, max_tokens), self.finish_reason or "stop")
+
+
+def ended_usage(usage: Usage | None, max_tokens: int | None) -> Usage:
+    """The usage a stream ended with: missing, or over the request's limit, it is a malformed reply."""
+    if usage is None:
+        raise LLMMalformedReplyError("the stream ended without usage")
+    if max_tokens is not None and usage.completion_tokens > max_tokens:
+        raise LLMMalformedReplyError(f"the usage's output tokens are over the limit of {max_tokens}")
+    return usage
 
 
 def _delta_texts(delta: dict[str, Any]) -> list[str]:

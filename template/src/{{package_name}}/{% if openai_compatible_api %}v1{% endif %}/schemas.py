@@ -1,4 +1,5 @@
-"""Request and response bodies of /v1/chat/completions, /v1/embeddings and /v1/models, in OpenAI's wire format.
+"""Request and response bodies of /v1/chat/completions, /v1/responses, /v1/embeddings and /v1/models, in OpenAI's
+wire format.
 
 A request is forwarded as the client sent it (SPEC §10): the service checks only what it needs itself,
 and whatever else is wrong is the upstream's to say.
@@ -15,7 +16,7 @@ from openai.types import Model
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import ApiError, ErrorCode
-from ..llm.port import ChatBody, EmbeddingsBody
+from ..llm.port import ChatBody, EmbeddingsBody, ResponsesBody
 
 MAX_NESTING = 128
 """Arrays and objects in one another, at most: far more than any real request (a tool's JSON schema
@@ -45,6 +46,17 @@ class ChatCompletionRequest(BaseModel):
     stream_options: dict[str, Any] | None = None
 
 
+class ResponsesRequest(BaseModel):
+    """The request as the OpenAPI document shows it: the fields the service checks; any other is forwarded."""
+
+    model_config = ConfigDict(extra="allow")
+
+    model: str
+    input: str | list[dict[str, Any]] | None = None
+    instructions: str | None = None
+    stream: bool | None = False
+
+
 @dataclass(frozen=True, slots=True)
 class ChatCompletionCall:
     """A request the service can forward, and what it reads of it."""
@@ -54,6 +66,13 @@ class ChatCompletionCall:
     stream: bool
     include_usage: bool
     """The client asked for the usage chunk at the end of a stream."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResponsesCall:
+    request: ResponsesBody
+    model: str
+    stream: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +91,24 @@ def read_embeddings_request(raw: bytes) -> EmbeddingsCall:
     if not isinstance(texts, str | list) or not texts:
         _invalid("input", "Input should be a non-empty string or list")
     return EmbeddingsCall(request, model)
+
+
+def read_responses_request(raw: bytes) -> ResponsesCall:
+    """The body, checked: a JSON object of valid Unicode text, `model`, `input` (text or items), `stream`;
+    and no `background` response, which the upstream would answer later, out of reach of metering."""
+    request, text = _json_object(raw)
+    model, items, stream = request.get("model"), request.get("input"), request.get("stream")
+    if not isinstance(model, str):
+        _invalid("model", "Input should be a valid string")
+    if items is not None and not isinstance(items, str | list):
+        _invalid("input", "Input should be a valid string or list")
+    if stream is not None and not isinstance(stream, bool):
+        _invalid("stream", "Input should be a valid boolean")
+    if request.get("background") is True:
+        _invalid("background", "Background responses are not served: their usage could not be metered")
+    if _SURROGATE_ESCAPE.search(text):
+        _refuse_lone_surrogates(request)
+    return ResponsesCall(request, model, bool(stream))
 
 
 def read_chat_request(raw: bytes) -> ChatCompletionCall:
@@ -141,7 +178,7 @@ def _too_deep() -> NoReturn:
     _invalid(None, f"The body nests arrays and objects more than {MAX_NESTING} deep")
 
 
-def _refuse_lone_surrogates(request: ChatBody) -> None:
+def _refuse_lone_surrogates(request: dict[str, Any]) -> None:
     """A pair of escapes is one character; a lone one cannot be sent on (the SDK fails to encode it)."""
     try:
         json.dumps(request, ensure_ascii=False).encode()
