@@ -20,8 +20,10 @@ OPENAI_API_FILES = {
     f"{PKG}/v1/schemas.py",
     "tests/test_openai_api.py",
     "tests/test_openai_embeddings.py",
+    "tests/test_openai_responses.py",
     "tests/test_v1_bodies.py",
     "tests/support/model.py",
+    "tests/support/responses_model.py",
     "tests/support/served.py",
 }
 
