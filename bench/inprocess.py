@@ -1,12 +1,15 @@
 """CPU time per request of one ASGI app, in process: no sockets, no load generator, no stub process.
 
 The app is called directly as ASGI, and the HTTP client the SDKs use (httpx2) answers at once with the
-stub's completion (or its Anthropic message), so everything else, the SDK included, runs as in production. On a shared
+stub's answer for the path (bench/stub_upstream.py: its completion, Anthropic message, Responses API
+response or embeddings), so everything else, the SDK included, runs as in production. On a shared
 machine this figure moves far less than wall-clock throughput, which makes it the one to compare
 before and after a change. Run with the rendered project's Python, in the environment the service
 would get (run.py does both):
 
     python inprocess.py my_llm_service.main:app [--path /chat] [--body JSON] [--requests 3000] [--profile out.prof]
+
+`--status` sends one request and prints the app's status (`INPROCESS status=404` for a route it lacks).
 """
 
 import argparse
@@ -22,17 +25,17 @@ from typing import Any
 import httpx2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stub_upstream import COMPLETION, MESSAGE, STREAM, asks_for_messages, asks_for_stream
+from stub_upstream import answer
 
 CHAT_BODY = '{"message": "Hello!", "temperature": 0.7, "max_tokens": 64}'
 
 
 async def instant_send(self: httpx2.AsyncClient, request: httpx2.Request, **_: Any) -> httpx2.Response:
-    if asks_for_messages(request.url.path):
-        return httpx2.Response(200, content=MESSAGE, headers={"content-type": "application/json"}, request=request)
-    if asks_for_stream(request.content):
-        return httpx2.Response(200, content=STREAM, headers={"content-type": "text/event-stream"}, request=request)
-    return httpx2.Response(200, content=COMPLETION, headers={"content-type": "application/json"}, request=request)
+    found = answer(request.url.path, request.content)
+    if found is None:
+        return httpx2.Response(404, request=request)
+    content_type, content = found
+    return httpx2.Response(200, content=content, headers={"content-type": content_type.decode()}, request=request)
 
 
 def scope(path: str, body: bytes) -> dict[str, Any]:
@@ -49,7 +52,8 @@ def scope(path: str, body: bytes) -> dict[str, Any]:
     }  # fmt: skip
 
 
-async def one_request(app: Any, path: str, body: bytes) -> None:
+async def call(app: Any, path: str, body: bytes) -> int:
+    """The app's status for one POST of `body` to `path`."""
     body_sent = False
     status = 0
 
@@ -67,8 +71,17 @@ async def one_request(app: Any, path: str, body: bytes) -> None:
             status = message["status"]
 
     await app(scope(path, body), receive, send)
-    if status != 200:
+    return status
+
+
+async def one_request(app: Any, path: str, body: bytes) -> None:
+    if (status := await call(app, path, body)) != 200:
         sys.exit(f"inprocess: POST {path} answered {status}")
+
+
+async def status_of(app: Any, path: str, body: bytes) -> int:
+    async with app.router.lifespan_context(app):
+        return await call(app, path, body)
 
 
 async def measure(app: Any, path: str, body: bytes, requests: int, profile: Path | None) -> float:
@@ -98,17 +111,20 @@ def main() -> None:
     parser.add_argument("--body", default=CHAT_BODY, help="the JSON body to POST (default: a /chat request)")
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--profile", type=Path, help="also write a cProfile of one more batch here")
+    parser.add_argument("--status", action="store_true", help="only send one request and print the app's status")
     args = parser.parse_args()
     httpx2.AsyncClient.send = instant_send  # type: ignore[method-assign]
     sys.stdout = open(os.devnull, "w")  # the service's log lines are still formatted and written
     module, _, attribute = args.app.partition(":")
     app = getattr(importlib.import_module(module), attribute)
     try:
-        import uvloop
+        from uvloop import run
     except ImportError:
-        seconds = asyncio.run(measure(app, args.path, args.body.encode(), args.requests, args.profile))
-    else:
-        seconds = uvloop.run(measure(app, args.path, args.body.encode(), args.requests, args.profile))
+        from asyncio import run
+    if args.status:
+        print(f"INPROCESS status={run(status_of(app, args.path, args.body.encode()))}", file=sys.stderr)
+        return
+    seconds = run(measure(app, args.path, args.body.encode(), args.requests, args.profile))
     print(f"INPROCESS us_per_request={seconds * 1e6:.1f}", file=sys.stderr)
 
 

@@ -5,7 +5,8 @@ Started by `nox -s bench`, which renders the projects first; by hand:
     python bench/run.py --floor-project /tmp/p --service "api_key + memory=/tmp/p" \
         [--redis-service "api_key + redis=/tmp/q"] [--budget-redis-service "redis + budget=/tmp/q"] \
         [--metrics-off-service "metrics off=/tmp/p"] [--claude-service "claude=/tmp/c"] \
-        [--duration 10] [--warmup 3] [--rounds 3] [--keep-logs DIR]
+        [--duration 10] [--warmup 3] [--rounds 3] [--pairs 5] [--inprocess-requests 1000] \
+        [--no-load] [--route LABEL ...] [--keep-logs DIR]
 
 Every server runs from a rendered project's own virtualenv (so the floor and the services share every
 library version), one process each, on a free loopback port: the stub upstream (bench/stub_upstream.py,
@@ -14,8 +15,13 @@ answers after 50 ms), the floor (bench/floor.py) and each service as its README 
 gets its own redis-server; a budget service is a redis service whose callers have a token limit and USD
 budgets, each charged with the stub's 1,000 tokens a call; a metrics-off service runs with METRICS_ENABLED=false).
 Each service is measured on /chat and, when it has them, on /chat/stream, /v1/chat/completions streamed
-and not, and a pipeline of three LLM calls (bench/three_calls.py, copied into its pipelines/; measured
-against the floor's /three-calls), a process per route; /chat/stream and the pipeline in process only.
+and not, /v1/embeddings (with text-embedding-3-small added to its LLM_MODELS; against the floor's
+/embeddings, the SDK's embeddings.create), /v1/responses streamed and not (against the floor's /responses,
+the SDK's responses.create; skipped with a note when the service answers 404), and a pipeline of three
+LLM calls (bench/three_calls.py, copied into its pipelines/; measured against the floor's /three-calls),
+a process per route; all but /chat and /v1/chat/completions in process only. `--route` keeps only the
+services' routes of those labels (e.g. `--route /v1/embeddings --route "/v1/responses stream"`), with
+`--no-load` only the in-process table.
 
 Two tables. The headline: each target's CPU time per request in process (bench/inprocess.py: the app
 called as ASGI, the upstream answering at once), next to the floor's in interleaved pairs (floor, then
@@ -43,7 +49,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -65,10 +71,16 @@ class Route:
     answer: str
     floor_path: str = "/chat"
     """The floor's route this one is measured against (in process)."""
+    floor_body: str | None = None
+    """The body POSTed to the floor's route; None: the floor's own (a /chat body)."""
     load: bool = True
     """Also measured under load (wrk); else in process only."""
     floor_in_target: bool = False
     """The floor runs from the target project's virtualenv (its route needs a library only that one has)."""
+    env: dict[str, str] = field(default_factory=dict)
+    """Added to the service's environment for this route."""
+    optional: bool = False
+    """Skipped, with a note, when the service answers 404 (a release without the route)."""
 
 
 # max_tokens leaves room for the stub's 50 completion tokens (more would be a malformed reply).
@@ -87,6 +99,47 @@ CHAT_STREAM = Route("/chat/stream", "/chat/stream", json.dumps(CHAT_BODY), "even
 CLAUDE_BODY = {"message": "Hello!", "max_tokens": 64}  # Claude takes no temperature (Anthropic's API 2026-10-21)
 CLAUDE_CHAT = Route(
     "/chat on Claude", "/chat", json.dumps(CLAUDE_BODY), "benchmark stub.", "/claude", load=False, floor_in_target=True
+)
+# OpenAI's Embeddings API, the same body to the floor's embeddings.create call; base64, as the openai SDK asks by
+# default. The default render offers no embedding model: the target's LLM_MODELS adds OpenAI's smallest.
+EMBEDDINGS_BODY = json.dumps({"model": "text-embedding-3-small", "input": ["Hello!"], "encoding_format": "base64"})
+EMBEDDING_MODELS = {
+    "gpt-4o-mini": {"input_price_per_mtok": 0.15, "output_price_per_mtok": 0.60, "cached_input_price_per_mtok": 0.075},
+    "text-embedding-3-small": {"kind": "embedding", "input_price_per_mtok": 0.02},
+}
+EMBEDDINGS = Route(
+    "/v1/embeddings",
+    "/v1/embeddings",
+    EMBEDDINGS_BODY,
+    '"embedding"',
+    floor_path="/embeddings",
+    floor_body=EMBEDDINGS_BODY,
+    load=False,
+    env={"LLM_MODELS": json.dumps(EMBEDDING_MODELS), "LLM_MODEL": "gpt-4o-mini"},
+)
+# OpenAI's Responses API, streamed and not, against the floor's responses.create; max_output_tokens leaves room
+# for the stub's 50 output tokens. Optional: skipped while the service has no /v1/responses.
+RESPONSES_BODY = json.dumps({"model": "gpt-4o-mini", "input": "Hello!", "temperature": 0.7, "max_output_tokens": 64})
+RESPONSES = Route(
+    "/v1/responses",
+    "/v1/responses",
+    RESPONSES_BODY,
+    "benchmark stub.",
+    floor_path="/responses",
+    floor_body=RESPONSES_BODY,
+    load=False,
+    optional=True,
+)
+RESPONSES_STREAM_BODY = json.dumps({**json.loads(RESPONSES_BODY), "stream": True})
+RESPONSES_STREAM = Route(
+    "/v1/responses stream",
+    "/v1/responses",
+    RESPONSES_STREAM_BODY,
+    "event: response.completed",
+    floor_path="/responses",
+    floor_body=RESPONSES_STREAM_BODY,
+    load=False,
+    optional=True,
 )
 # bench/three_calls.py, copied into the project's pipelines/: three LLM calls a request.
 PIPELINE = Route(
@@ -257,6 +310,18 @@ def best(results: list[Result]) -> Result:
     )
 
 
+def status_in_process(target: Target) -> int:
+    """The status of one request to the target's route, in process (404: the app has no such route)."""
+    route = target.route
+    argv = [target.python, str(BENCH_DIR / "inprocess.py"), target.app, "--path", route.path, "--body", route.body]
+    env = {**os.environ, **target.env, "BENCH_API_KEY": BENCH_KEY}
+    output = subprocess.run([*argv, "--status"], cwd=target.cwd, env=env, capture_output=True, text=True, check=False)
+    match = re.search(r"^INPROCESS status=(\d+)$", output.stderr, re.MULTILINE)
+    if output.returncode or match is None:
+        sys.exit(f"bench: in-process request to {target.app} failed:\n{output.stderr}")
+    return int(match.group(1))
+
+
 def cpu_in_process(target: Target, requests: int) -> float:
     """bench/inprocess.py's figure: the app's own CPU cost per request, without sockets or other processes."""
     route = target.route
@@ -276,7 +341,9 @@ def cpu_pairs(floor: Target, targets: list[Target], pairs: int, requests: int) -
     for pair in range(1, pairs + 1):
         for target in targets:  # interleaved, so a noisy minute hits a floor run as much as a target run
             print(f"bench: in-process pair {pair}/{pairs}: {target.name} ...", flush=True)
-            floor_route = replace(floor.route, path=target.route.floor_path)
+            floor_route = replace(
+                floor.route, path=target.route.floor_path, body=target.route.floor_body or floor.route.body
+            )
             python = target.python if target.route.floor_in_target else floor.python
             floor_cpu = cpu_in_process(replace(floor, route=floor_route, python=python), requests)
             measured[target.name].append((floor_cpu, cpu_in_process(target, requests)))
@@ -456,6 +523,13 @@ def main() -> None:
         "--inprocess-requests", type=int, default=1000, help="requests per in-process batch, best of 3 (default 1000)"
     )
     parser.add_argument("--no-load", action="store_true", help="only the in-process table (no wrk, no servers)")
+    parser.add_argument(
+        "--route",
+        action="append",
+        default=[],
+        metavar="LABEL",
+        help="measure the services only on these routes, by label: /chat, /v1, /v1 stream, /v1/embeddings, ...",
+    )
     parser.add_argument("--keep-logs", type=Path, help="write the servers' logs here instead of a temporary directory")
     args = parser.parse_args()
     if shutil.which("wrk") is None and not args.no_load:
@@ -475,6 +549,8 @@ def main() -> None:
 
         all_targets = []
         for name, project, redis, route, overrides in targets(args):
+            if project is not None and args.route and route.label not in args.route:
+                continue
             if project is None:
                 env = {
                     "OPENAI_BASE_URL": f"http://127.0.0.1:{stub_port}/v1",
@@ -482,10 +558,16 @@ def main() -> None:
                 }
                 all_targets.append(Target(name, floor_python, "floor:app", BENCH_DIR, env, route))
             else:
-                env = service_env(stub_port, start_redis(servers, workdir) if redis else None, overrides)
-                app = f"{package_of(project)}.main:app"
-                all_targets.append(Target(name, python_of(project), app, project, env, route))
+                redis_port = start_redis(servers, workdir) if redis else None
+                env = service_env(stub_port, redis_port, {**route.env, **overrides})
+                target = Target(name, python_of(project), f"{package_of(project)}.main:app", project, env, route)
+                if route.optional and status_in_process(target) == 404:
+                    print(f"bench: skipping {name}: POST {route.path} answered 404 (not in this release)", flush=True)
+                    continue
+                all_targets.append(target)
         floor, *measured = all_targets
+        if not measured:
+            sys.exit("bench: no service to measure (see --route)")
         pairs = cpu_pairs(floor, measured, args.pairs, args.inprocess_requests)
         if not args.no_load:
             loaded = [target for target in all_targets if target.route.load]
@@ -568,7 +650,8 @@ def targets(args: argparse.Namespace) -> Iterator[tuple[str, Path | None, bool, 
             continue
         project = Path(directory)
         routes = [*(() if answer(project, "streaming") == "false" else (CHAT_STREAM,))]
-        routes += [] if answer(project, "openai_compatible_api") == "false" else [V1, V1_STREAM]
+        if answer(project, "openai_compatible_api") != "false":
+            routes += [V1, V1_STREAM, EMBEDDINGS, RESPONSES, RESPONSES_STREAM]
         if add_pipeline(project):
             routes.append(PIPELINE)
         for route in routes:

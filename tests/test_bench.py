@@ -1,5 +1,7 @@
 """The benchmark harness's own pieces that can be checked without wrk or a rendered project."""
 
+import array
+import base64
 import http.client
 import json
 import socket
@@ -50,9 +52,51 @@ def test_stub_answers_chat_completions_on_one_keep_alive_connection(stub_port: i
         assert response.status == 200
         assert completion["choices"][0]["message"]["content"] == "Hello from the benchmark stub."
         assert completion["usage"] == {"prompt_tokens": 950, "completion_tokens": 50, "total_tokens": 1000}
-    connection.request("POST", "/v1/embeddings", "{}")
+    connection.request("POST", "/v1/files", "{}")
     assert connection.getresponse().status == 404
     connection.close()
+
+
+def test_stub_answers_embeddings_in_the_encoding_asked(stub_port: int) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", stub_port, timeout=5)
+    replies = {}
+    for encoding in ("base64", "float"):
+        body = json.dumps({"model": "text-embedding-3-small", "input": ["Hi"], "encoding_format": encoding})
+        connection.request("POST", "/v1/embeddings", body, {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        assert response.status == 200
+        replies[encoding] = json.loads(response.read())
+    connection.close()
+    vector = array.array("f", base64.b64decode(replies["base64"]["data"][0]["embedding"]))
+    assert len(vector) == 1536
+    assert replies["float"]["data"][0]["embedding"] == vector.tolist()
+    assert replies["float"]["usage"] == {"prompt_tokens": 950, "total_tokens": 950}
+
+
+def test_stub_answers_the_responses_api_whole_and_streamed(stub_port: int) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", stub_port, timeout=5)
+    body = {"model": "gpt-4o-mini", "input": "Hi", "max_output_tokens": 64}
+    connection.request("POST", "/v1/responses", json.dumps(body), {"Content-Type": "application/json"})
+    response = json.loads(connection.getresponse().read())
+    assert (response["object"], response["status"]) == ("response", "completed")
+    assert response["output"][0]["content"][0]["text"] == "Hello from the benchmark stub."
+    assert (response["usage"]["input_tokens"], response["usage"]["output_tokens"]) == (950, 50)
+
+    connection.request(
+        "POST", "/v1/responses", json.dumps({**body, "stream": True}), {"Content-Type": "application/json"}
+    )
+    answer = connection.getresponse()
+    assert answer.getheader("content-type") == "text/event-stream"
+    events = [block.split("\n") for block in answer.read().decode().split("\n\n") if block]
+    connection.close()
+    data = [json.loads(line.removeprefix("data: ")) for _, line in events]
+    assert [kind.removeprefix("event: ") for kind, _ in events] == [event["type"] for event in data]
+    assert [event["sequence_number"] for event in data] == list(range(len(data)))
+    assert data[0]["type"] == "response.created"
+    assert data[-1]["type"] == "response.completed"
+    assert data[-1]["response"]["usage"] == response["usage"]
+    deltas = "".join(event["delta"] for event in data if event["type"] == "response.output_text.delta")
+    assert deltas == "Hello from the benchmark stub."
 
 
 def test_best_of_rounds_keeps_each_figure_at_its_best() -> None:
