@@ -10,6 +10,7 @@ from typing import Any
 
 from .completion import Completion
 from .estimate import response_messages
+from .fake_responses import response_events, response_object
 from .models import Target
 from .port import ChatBody, Embeddings, EmbeddingsBody, Reply, ResponsesBody, max_completion_tokens
 from .responses_wire import ResponsesTally
@@ -54,12 +55,12 @@ class FakeAdapter:
 
     async def respond(self, target: Target, body: ResponsesBody) -> Reply:
         completion = _answer(target, _as_chat(body))
-        return Reply(completion, json.dumps(_response(completion, "completed")).encode(), target.name)
+        return Reply(completion, json.dumps(response_object(completion, "completed")).encode(), target.name)
 
     async def respond_stream(self, target: Target, body: ResponsesBody) -> LLMStream:
         completion = _answer(target, _as_chat(body))
         return LLMStream(
-            _response_events(completion),
+            response_events(completion, FAKE_DELAY_SECONDS),
             _nothing_to_release,
             model=target.name,
             messages=response_messages(body),
@@ -77,62 +78,6 @@ def _as_chat(body: ResponsesBody) -> ChatBody:
     if isinstance(text_format, dict) and text_format.get("type") == "json_schema":
         chat["response_format"] = {"type": "json_schema", "json_schema": text_format}
     return chat
-
-
-def _response(completion: Completion, status: str) -> dict[str, Any]:
-    """A Responses API `response` saying `completion` (nothing of it yet while in progress)."""
-    done = status == "completed"
-    usage = completion.usage
-    return {
-        "id": "resp_fake",
-        "object": "response",
-        "created_at": int(time.time()),
-        "model": completion.model,
-        "status": status,
-        "output": [_message(completion.text, status)] if done else [],
-        "usage": {
-            "input_tokens": usage.prompt_tokens,
-            "input_tokens_details": {"cached_tokens": 0},
-            "output_tokens": usage.completion_tokens,
-            "output_tokens_details": {"reasoning_tokens": 0},
-            "total_tokens": usage.total_tokens,
-        }
-        if done
-        else None,
-    }
-
-
-def _message(text: str | None, status: str) -> dict[str, Any]:
-    content = [] if text is None else [_text_part(text)]
-    return {"type": "message", "id": "msg_fake", "role": "assistant", "status": status, "content": content}
-
-
-def _text_part(text: str) -> dict[str, Any]:
-    return {"type": "output_text", "text": text, "annotations": []}
-
-
-async def _response_events(completion: Completion) -> AsyncIterator[Chunk]:
-    """The events of a Responses stream writing `completion`, word by word."""
-    item = {"item_id": "msg_fake", "output_index": 0}
-    part = {**item, "content_index": 0}
-    text = completion.text
-    events: list[Chunk] = [
-        {"type": "response.created", "response": _response(completion, "in_progress")},
-        {"type": "response.output_item.added", "output_index": 0, "item": _message(None, "in_progress")},
-        {"type": "response.content_part.added", **part, "part": _text_part("")},
-    ]
-    deltas = [word if index == 0 else f" {word}" for index, word in enumerate(text.split(" "))]
-    events += [{"type": "response.output_text.delta", **part, "delta": delta} for delta in deltas]
-    events += [
-        {"type": "response.output_text.done", **part, "text": text},
-        {"type": "response.content_part.done", **part, "part": _text_part(text)},
-        {"type": "response.output_item.done", "output_index": 0, "item": _message(text, "completed")},
-        {"type": "response.completed", "response": _response(completion, "completed")},
-    ]
-    for number, event in enumerate(events):
-        if event["type"] == "response.output_text.delta":
-            await asyncio.sleep(FAKE_DELAY_SECONDS)
-        yield {**event, "sequence_number": number}
 
 
 def _answer(target: Target, body: ChatBody) -> Completion:
