@@ -41,11 +41,7 @@ class OpenAIAdapter:
 
     async def chat(self, target: Target, body: ChatBody) -> Reply:
         body = {**body, "model": target.upstream_model}
-
-        async def post() -> httpx2.Response:
-            return await self._client.post("/chat/completions", cast_to=httpx2.Response, body=body)
-
-        response = await self._calls.call(target, post)
+        response = await self._post(target, "/chat/completions", body)
         completion, raw_model = read_reply(response.content, target.name, max_tokens=max_completion_tokens(body))
         return Reply(completion, response.content, raw_model, response.headers)
 
@@ -72,11 +68,7 @@ class OpenAIAdapter:
 
     async def respond(self, target: Target, body: ResponsesBody) -> Reply:
         body = {**body, "model": target.upstream_model}
-
-        async def post() -> httpx2.Response:
-            return await self._client.post("/responses", cast_to=httpx2.Response, body=body)
-
-        response = await self._calls.call(target, post)
+        response = await self._post(target, "/responses", body)
         completion, raw_model = read_response(response.content, target.name, max_tokens=max_output_tokens(body))
         return Reply(completion, response.content, raw_model, response.headers)
 
@@ -95,16 +87,20 @@ class OpenAIAdapter:
 
     async def embed(self, target: Target, body: EmbeddingsBody) -> Embeddings:
         body = {**body, "model": target.upstream_model}
-
-        async def post() -> httpx2.Response:
-            return await self._client.post("/embeddings", cast_to=httpx2.Response, body=body)
-
-        response = await self._calls.call(target, post)
+        response = await self._post(target, "/embeddings", body)
         embeddings = read_embeddings(response.content, target.name)
         return replace(embeddings, headers=response.headers)
 
     async def aclose(self) -> None:
         await self._client.close()
+
+    async def _post(self, target: Target, path: str, body: ChatBody) -> httpx2.Response:
+        """A whole call: `body` posted to `path`, its reply read at once."""
+
+        async def post() -> httpx2.Response:
+            return await self._client.post(path, cast_to=httpx2.Response, body=body)
+
+        return await self._calls.call(target, post)
 
     async def _start_stream(
         self, target: Target, path: str, body: ChatBody, opening: Callable[[Events], Awaitable[list[Chunk]]]
