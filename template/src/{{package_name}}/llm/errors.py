@@ -26,8 +26,11 @@ class WrongModelKindError(LLMError):
     """A call named a model of another kind: a chat model asked for embeddings, or the reverse."""
 
     def __init__(self, name: str, kind: str, wanted: str) -> None:
-        article = "an" if wanted == "embedding" else "a"
-        super().__init__(f"The model {name!r} is a {kind} model; this call needs {article} {wanted} model")
+        super().__init__(f"The model {name!r} is {_a(kind)} model; this call needs {_a(wanted)} model")
+
+
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
 
 class ProviderLacksAPIError(LLMError):
