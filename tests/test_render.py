@@ -322,6 +322,7 @@ def test_redis_limiter_renders_its_module_tests_settings_and_client(render: Rend
         files
         == DEFAULT_FILES - {"src/my_llm_service/limiter/memory_store.py"}
         | {
+            "src/my_llm_service/limiter/redis_scripts.py",
             "src/my_llm_service/limiter/redis_store.py",
             "tests/support/redis_server.py",
             "tests/test_redis_limiter.py",

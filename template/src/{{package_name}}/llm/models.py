@@ -3,6 +3,7 @@ upstream, their fallbacks."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -59,7 +60,7 @@ class ModelSpec(BaseModel):
             raise ValueError("output_price_per_mtok is required for a chat model")
         return self
 
-    @property
+    @cached_property
     def pricing(self) -> Pricing:
         return Pricing(
             self.input_price_per_mtok,

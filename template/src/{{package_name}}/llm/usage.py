@@ -41,6 +41,10 @@ class Pricing:
 
     def priced(self, usage: Usage) -> Usage:
         """`usage` with its cost at these prices."""
+        return replace(usage, cost_usd=self.cost_usd(usage))
+
+    def cost_usd(self, usage: Usage) -> float:
+        """What `usage` costs at these prices."""
         cached = usage.cached_tokens if self.cached_input_per_mtok is not None else 0
         written = usage.cache_write_tokens if self.cache_write_per_mtok is not None else 0
         cost = (
@@ -49,4 +53,4 @@ class Pricing:
             + written * (self.cache_write_per_mtok or 0.0)
             + usage.completion_tokens * self.output_per_mtok
         )
-        return replace(usage, cost_usd=round(cost / 1_000_000, 8))
+        return round(cost / 1_000_000, 8)
