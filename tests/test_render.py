@@ -64,6 +64,7 @@ DEFAULT_FILES = (
         "src/my_llm_service/llm/errors.py",
         "src/my_llm_service/llm/estimate.py",
         "src/my_llm_service/llm/fake.py",
+        "src/my_llm_service/llm/fake_responses.py",
         "src/my_llm_service/llm/models.py",
         "src/my_llm_service/llm/openai_adapter.py",
         "src/my_llm_service/llm/openai_errors.py",
