@@ -68,7 +68,6 @@ async def triage_message(llm: LLM, message: str) -> Ticket:
     return await llm.parse(
         [{"role": "system", "content": TRIAGE_INSTRUCTIONS}, {"role": "user", "content": message}],
         Ticket,
-        temperature=0,
     )
 
 
