@@ -86,7 +86,8 @@ VARIANTS |= {
     },
     "stream-only": {"llm_provider": "azure_openai", "openai_compatible_api": "false"},
     "v1-only": {"llm_provider": "openai_compatible", "streaming": "false"},
-    "claude-extra": {"extra_llm_providers": '["anthropic"]', "auth_scheme": "jwt", "limiter_backend": "redis"},
+    "anthropic": {"llm_provider": "anthropic", "auth_scheme": "jwt", "limiter_backend": "redis"},
+    "claude-extra": {"extra_llm_providers": '["anthropic"]'},
 }
 
 

@@ -361,6 +361,38 @@ def test_anthropic_as_an_extra_provider_renders_its_adapter_router_dependency_an
     assert "ANTHROPIC_API_KEY" in (project / "README.md").read_text()
 
 
+# What only an OpenAI-family provider renders: the openai SDK's adapter and client, and the tests of
+# the /v1 routes relayed as bytes to an OpenAI-shaped upstream.
+OPENAI_FAMILY_FILES = {
+    "src/my_llm_service/llm/client.py",
+    "src/my_llm_service/llm/openai_adapter.py",
+    "src/my_llm_service/llm/openai_errors.py",
+    "tests/support/model.py",
+    "tests/support/responses_model.py",
+    "tests/support/served.py",
+    "tests/test_openai_api.py",
+    "tests/test_openai_embeddings.py",
+    "tests/test_openai_responses.py",
+}
+
+
+def test_anthropic_as_the_provider_renders_claude_in_place_of_the_openai_adapter(render: Render) -> None:
+    project = render(llm_provider="anthropic")
+
+    assert files_of(project) == (DEFAULT_FILES - OPENAI_FAMILY_FILES) | ANTHROPIC_FILES
+    assert any(dependency.startswith("anthropic") for dependency in dependencies_of(project))
+    settings = (project / "src/my_llm_service/llm/settings.py").read_text()
+    assert 'PROVIDERS = ["anthropic"]' in settings
+    assert 'DEFAULT_MODEL = "claude-sonnet-4-6"' in settings
+    assert "    cache_write_price_per_mtok=3.75,\n" in settings  # the table's, as the model's cache-write price
+    env = (project / ".env.example").read_text()
+    assert "ANTHROPIC_API_KEY=" in env
+    source = "\n".join(path.read_text() for path in (project / "src").rglob("*.py"))
+    assert not re.search(r"OPENAI_API_KEY|openai_api_key|OpenAIAdapter|AZURE", source + env)
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert "extra_llm_providers" not in answers  # not asked: Claude is the only provider offered beside
+
+
 def test_one_provider_leaves_no_trace_of_the_others(render: Render) -> None:
     project = render()
 
