@@ -101,6 +101,7 @@ DEFAULT_FILES = (
         "src/my_llm_service/routes/ready.py",
         "src/my_llm_service/routes/usage.py",
         "src/my_llm_service/schemas.py",
+        "src/my_llm_service/security.py",
         "src/my_llm_service/server.py",
         "src/my_llm_service/services.py",
         "src/my_llm_service/shutdown.py",

@@ -7,7 +7,7 @@ The service adds behaviour around any adapter by wrapping it (observed.py), neve
 """
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -39,8 +39,9 @@ class Reply:
     of the Responses API)."""
 
     completion: Completion
-    raw: bytes
-    """The JSON as the upstream sent it (translated to OpenAI's shape if need be)."""
+    raw: bytes | Callable[[], bytes]
+    """The JSON as the upstream sent it; or, for a reply in another shape, what writes it in OpenAI's (only
+    when asked: /chat and the pipelines read `completion` alone)."""
     raw_model: str | None = None
     """`model` in `raw`."""
     headers: Mapping[str, str] = field(default_factory=dict)
@@ -48,7 +49,8 @@ class Reply:
 
     def body(self) -> bytes:
         """`raw`, naming the model by its configured name (never the upstream's)."""
-        return named(self.raw, self.raw_model, self.completion.model)
+        raw = self.raw if isinstance(self.raw, bytes) else self.raw()
+        return named(raw, self.raw_model, self.completion.model)
 
 
 @dataclass(frozen=True, slots=True)
