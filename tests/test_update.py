@@ -473,7 +473,7 @@ def test_update_names_rejected_changes_and_relocks_a_merged_pyproject(tmp_path: 
 EXAMPLE_LINE = 'TRIAGE_INSTRUCTIONS = "You triage customer support messages into tickets."'
 TEMPLATE_EXAMPLE_LINE = 'TRIAGE_INSTRUCTIONS = "You triage customer support messages: one ticket for each."'
 OWNER_EXAMPLE_LINE = 'TRIAGE_INSTRUCTIONS = "You triage the messages sent to the billing desk of Acme."'
-EXAMPLE_TEST_LINE = '"""The triage pipeline, offline: the real openai SDK talks to the fake upstream of tests/support.'
+EXAMPLE_TEST_LINE = '"""The triage pipeline, offline: the real provider SDK talks to the fake upstream of tests/support.'
 TEMPLATE_EXAMPLE_TEST_LINE = '"""The triage pipeline, tested offline against the fake upstream of tests/support.'
 TEMPLATE_README_LINE = "A line the template's next version adds to the README."
 
@@ -494,7 +494,7 @@ def template_with_changed_example(workdir: Path) -> tuple[Path, str]:
     earlier = commit_working_tree(repo, "The working tree under test")
     template = repo / "template"
     replace_once(template / "src/{{package_name}}/pipelines/triage.py", EXAMPLE_LINE, TEMPLATE_EXAMPLE_LINE)
-    replace_once(template / "tests/pipelines/test_triage.py", EXAMPLE_TEST_LINE, TEMPLATE_EXAMPLE_TEST_LINE)
+    replace_once(template / "tests/pipelines/test_triage.py.jinja", EXAMPLE_TEST_LINE, TEMPLATE_EXAMPLE_TEST_LINE)
     readme = template / "README.md.jinja"
     readme.write_text(f"{readme.read_text()}\n{TEMPLATE_README_LINE}\n")
     git(repo, "commit", "--quiet", "--all", "--message", "The template changes its example pipeline")
