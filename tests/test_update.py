@@ -473,7 +473,7 @@ def test_update_names_rejected_changes_and_relocks_a_merged_pyproject(tmp_path: 
 EXAMPLE_LINE = 'TRIAGE_INSTRUCTIONS = "You triage customer support messages into tickets."'
 TEMPLATE_EXAMPLE_LINE = 'TRIAGE_INSTRUCTIONS = "You triage customer support messages: one ticket for each."'
 OWNER_EXAMPLE_LINE = 'TRIAGE_INSTRUCTIONS = "You triage the messages sent to the billing desk of Acme."'
-EXAMPLE_TEST_LINE = '"""The triage pipeline, offline: the real provider SDK talks to the fake upstream of tests/support.'
+EXAMPLE_TEST_LINE = '"""The triage pipeline, offline: the real SDK talks to the fake upstream of tests/support.'
 TEMPLATE_EXAMPLE_TEST_LINE = '"""The triage pipeline, tested offline against the fake upstream of tests/support.'
 TEMPLATE_README_LINE = "A line the template's next version adds to the README."
 
