@@ -1,8 +1,10 @@
 """Request and response bodies of /chat."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from .llm.completion import Message
 
@@ -46,6 +48,32 @@ class ChatRequest(BaseModel):
             messages.append({"role": "system", "content": self.system_prompt})
         messages.append({"role": "user", "content": self.message})
         return messages
+
+
+_CHECKED_BODY = "chat_request"
+"""Where the request's scope keeps its body once checked."""
+
+
+async def read_chat_request(request: Request) -> ChatRequest:
+    """The body of /chat or /chat/stream, checked once per request (admission reads it first when it holds
+    the call's cost against a budget): a 422 if it is no ChatRequest, as FastAPI would answer.
+
+    The routes read their body themselves rather than as a FastAPI body parameter, which would parse the
+    JSON into Python objects and then validate those, and check the content type, on every request."""
+    if (checked := request.scope.get(_CHECKED_BODY)) is not None:
+        return cast(ChatRequest, checked)
+    try:
+        body = ChatRequest.model_validate_json(await request.body())
+    except ValidationError as exc:
+        raise RequestValidationError([{**error, "loc": ("body", *error["loc"])} for error in exc.errors()]) from None
+    request.scope[_CHECKED_BODY] = body
+    return body
+
+
+CHAT_REQUEST_OPENAPI: dict[str, Any] = {
+    "requestBody": {"required": True, "content": {"application/json": {"schema": ChatRequest.model_json_schema()}}}
+}
+"""The body `read_chat_request` reads, documented as a body parameter would be."""
 
 
 class ChatResponse(BaseModel):
