@@ -72,7 +72,9 @@ class _Transport(httpx2.AsyncBaseTransport):
             return _json(await self._llm.reply(body, model))
         except Exception as exc:
             error = api_error_for(exc)
-            content = openai_error_content(error.status_code, error.error_code, error.message, error.details)
+            content = openai_error_content(
+                error.status_code, error.error_code, error.message, error.details, error.param
+            )
             return httpx2.Response(error.status_code, json=content, headers=error.headers)
 
     async def _stream(self, body: dict[str, Any], model: str | None) -> httpx2.Response:

@@ -60,8 +60,9 @@ def _error_type(status: int) -> str:
     return "invalid_request_error" if status < 500 else "server_error"
 
 
-def openai_error_content(status: int, error_code: str, message: str, details: Any) -> dict[str, Any]:
-    param = None
+def openai_error_content(
+    status: int, error_code: str, message: str, details: Any, param: str | None = None
+) -> dict[str, Any]:
     if error_code == "VALIDATION_ERROR" and details:
         # OpenAI names the first offending parameter, e.g. "messages.0.content".
         first = details[0]

@@ -58,8 +58,8 @@ async def read_chat_request(request: Request) -> ChatRequest:
     """The body of /chat or /chat/stream, checked once per request (admission reads it first when it holds
     the call's cost against a budget): a 422 if it is no ChatRequest, as FastAPI would answer.
 
-    The routes read their body themselves rather than as a FastAPI body parameter, which would parse the
-    JSON into Python objects and then validate those, and check the content type, on every request."""
+    The routes read it once their caller is admitted, where FastAPI reads a body parameter before any of
+    a route's code runs (routes/chat.py)."""
     if (checked := request.scope.get(_CHECKED_BODY)) is not None:
         return cast(ChatRequest, checked)
     try:

@@ -45,6 +45,7 @@ class UnsupportedParameterError(LLMError):
 
     def __init__(self, parameter: str, why: str) -> None:
         super().__init__("The model's provider cannot take a parameter of this request")
+        self.parameter = parameter
         self.reason = f"{parameter}: {why}"
 
 

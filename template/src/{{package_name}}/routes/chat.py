@@ -17,9 +17,9 @@ CHAT_OPENAPI = {**SECURED_OPENAPI, **CHAT_REQUEST_OPENAPI}
 # The route admits its caller and reads its body in its own code, rather than as a dependency and a body
 # parameter for FastAPI to solve on every request (some 45 us of CPU a request, in bench/run.py's
 # figures); CHAT_OPENAPI documents both as FastAPI would. The body is read once the caller is admitted
-# (a bad request counts against its limits). The answer is built and checked once,
-# here, and sent as its JSON: FastAPI would check it again against `response_model` (and encode it
-# through a dict) if the route returned the model.
+# (a bad request counts against its limits). The answer is built and checked once, here, and sent as its
+# JSON: FastAPI would check it again against `response_model` (and encode it through a dict) if the route
+# returned the model.
 @router.post("/chat", response_model=ChatResponse, responses=CHAT_ERRORS, openapi_extra=CHAT_OPENAPI)
 async def chat(request: Request) -> Response:
     await admit_chat(request)
