@@ -55,7 +55,7 @@ _CHECKED_BODY = "chat_request"
 
 
 async def read_chat_request(request: Request) -> ChatRequest:
-    """The body of /chat or /chat/stream, checked once per request (admission reads it first when it holds
+    """The body of a /chat request (streamed or not), checked once per request (admission reads it first when it holds
     the call's cost against a budget): a 422 if it is no ChatRequest, as FastAPI would answer.
 
     The routes read it once their caller is admitted, where FastAPI reads a body parameter before any of
